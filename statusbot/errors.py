@@ -1,0 +1,25 @@
+"""Errors that reach the user as one clean line (exit code 1)."""
+
+from __future__ import annotations
+
+import click
+
+
+class StatusbotError(click.ClickException):
+    """Base of every error statusbot reports to the user."""
+
+
+class ConfigError(StatusbotError):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class ReportError(StatusbotError):
+    """A test or coverage report cannot be read: names the file and the reason."""
+
+
+class ProviderError(StatusbotError):
+    """A source of facts failed."""
+
+
+class PublishError(StatusbotError):
+    """Writing or pushing the Pages branch failed."""

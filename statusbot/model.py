@@ -1,0 +1,148 @@
+"""The facts statusbot collects, as frozen dataclasses that serialise to JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+RISK_LEVELS = ("critical", "high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone whose work the page shows."""
+
+    name: str
+    emails: tuple[str, ...] = ()
+    github: str | None = None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit by one of the people, in the day window."""
+
+    repo: str
+    sha: str
+    summary: str
+    author_name: str
+    author_email: str
+    authored_at: datetime
+    branches: tuple[str, ...] = ()
+    is_merge: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class TestSuiteResult:
+    """Totals of one test suite (or one report file when it holds many suites)."""
+
+    name: str
+    source: str
+    tests: int
+    passed: int
+    failures: int
+    errors: int
+    skipped: int
+    failing: tuple[str, ...] = ()
+
+    @property
+    def run(self) -> int:
+        """Return how many tests ran (everything but the skipped ones)."""
+        return self.tests - self.skipped
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """Line coverage of one report: overall and per package, in percent."""
+
+    source: str
+    format: str
+    lines_covered: int
+    lines_valid: int
+    packages: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def percent(self) -> float:
+        """Return the overall line rate in percent, rounded to one decimal."""
+        if not self.lines_valid:
+            return 0.0
+        return round(100.0 * self.lines_covered / self.lines_valid, 1)
+
+
+@dataclass(frozen=True)
+class CoverageChange:
+    """The change of one coverage figure since the last snapshot of an earlier day."""
+
+    source: str
+    name: str
+    before: float | None
+    after: float
+
+    @property
+    def delta(self) -> float | None:
+        """Return after - before in percentage points, or None without a baseline."""
+        return None if self.before is None else round(self.after - self.before, 1)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A deployment to an environment."""
+
+    environment: str
+    version: str
+    status: str
+    at: datetime
+    url: str | None = None
+    note: str | None = None
+    source: str = "recorded"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note of the person's own: an accomplishment, a risk or the key effort."""
+
+    text: str
+    at: datetime
+    day: date
+    risk: str | None = None
+    key_effort: bool = False
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """A source that could not be read this cycle, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything known about one day."""
+
+    day: date
+    timezone: str
+    people: tuple[Person, ...]
+    commits: tuple[Commit, ...] = ()
+    tests: tuple[TestSuiteResult, ...] = ()
+    coverage: tuple[CoverageReport, ...] = ()
+    coverage_changes: tuple[CoverageChange, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    notes: tuple[Note, ...] = ()
+    failures: tuple[SourceFailure, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the facts as JSON-ready data."""
+        return _jsonable(dataclasses.asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
