@@ -1,0 +1,252 @@
+"""The command line: parse flags, set logging, load config, call one core function."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from statusbot import __version__
+from statusbot.errors import StatusbotError
+
+log = logging.getLogger("statusbot")
+
+RISK_CHOICES = ("low", "medium", "high", "critical")
+
+
+@dataclass
+class Context:
+    """What the global options decided, shared with every command."""
+
+    config_path: str | None
+    day: date | None
+    dry_run: bool
+    verbose: bool
+    quiet: bool
+    now: datetime
+
+    def config(self) -> Any:
+        """Load and validate the config (or the embedded default)."""
+        from statusbot import config
+
+        cwd = Path.cwd()
+        return config.load(config.find_config(self.config_path, cwd), _checkout_root(cwd))
+
+    def say(self, message: str) -> None:
+        """Print a line of output unless --quiet."""
+        if not self.quiet:
+            click.echo(message)
+
+
+def _checkout_root(cwd: Path) -> Path:
+    """Return the top of the git checkout around cwd (the embedded default's base), or cwd."""
+    for folder in (cwd, *cwd.parents):
+        if (folder / ".git").exists():
+            return folder
+    return cwd
+
+
+class Group(click.Group):
+    """A click group that turns unexpected errors into one line unless --verbose."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; show a traceback only with --verbose."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            obj = ctx.find_object(Context)
+            if obj is not None and obj.verbose:
+                raise
+            raise StatusbotError(
+                f"unexpected {type(exc).__name__}: {exc} (run with --verbose for details)"
+            ) from None
+
+
+def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    metavar="PATH",
+    default=None,
+    help="Config file (default: ./statusbot.yml, then "
+    "$XDG_CONFIG_HOME/statusbot/config.yml, else the embedded default).",
+)
+@click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    callback=_parse_date,
+    help="Report on this (past) day instead of today.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="Log detail, and tracebacks on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.version_option(__version__, "--version", prog_name="statusbot")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config_path: str | None,
+    day: date | None,
+    dry_run: bool,
+    verbose: bool,
+    quiet: bool,
+) -> None:
+    """Write a daily status page from git, tests, coverage and notes; publish it to Pages."""
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="statusbot: %(levelname)s: %(message)s")
+    ctx.obj = Context(config_path, day, dry_run, verbose, quiet, datetime.now(UTC))
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@cli.command()
+@click.option(
+    "--push/--no-push",
+    default=None,
+    help="Push to the remote (default: push when a config file sets publish.remote; "
+    "the embedded default pushes only with --push, to origin).",
+)
+@pass_context
+def publish(obj: Context, push: bool | None) -> None:
+    """Collect, compose, render and commit the day to the Pages branch (the main job)."""
+    from statusbot.commands.publish import run
+
+    run(obj, obj.config(), push)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out",
+    metavar="DIR",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the site tree into.",
+)
+@pass_context
+def render(obj: Context, out: str) -> None:
+    """Write the site tree to a folder instead of committing it."""
+    from statusbot.commands.publish import render_to
+
+    render_to(obj, obj.config(), Path(out))
+
+
+@cli.command()
+@pass_context
+def collect(obj: Context) -> None:
+    """Print the day's collected facts as JSON."""
+    from statusbot import pipeline
+
+    config = obj.config()
+    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+    facts = pipeline.collect(config, day, pipeline.store_for(config))
+    click.echo(json.dumps(facts.to_dict(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("text")
+@click.option(
+    "--risk",
+    type=click.Choice(RISK_CHOICES),
+    default=None,
+    help="Record the note as a risk of this level.",
+)
+@click.option("--key-effort", is_flag=True, help="Record the note as the day's key effort.")
+@click.option(
+    "--date",
+    "note_day",
+    metavar="YYYY-MM-DD",
+    callback=_parse_date,
+    help="The day the note belongs to (default: today, or the global --date).",
+)
+@pass_context
+def note(
+    obj: Context, text: str, risk: str | None, key_effort: bool, note_day: date | None
+) -> None:
+    """Record a note of your own: an accomplishment, a risk or the key effort."""
+    from statusbot.commands.record import record_note
+
+    record_note(obj, obj.config(), text, risk, key_effort, note_day or obj.day)
+
+
+@cli.group()
+def record() -> None:
+    """Record an event made outside the sources (a deployment)."""
+
+
+@record.command("deploy")
+@click.option(
+    "--env",
+    "environment",
+    required=True,
+    metavar="ENV",
+    help="Environment deployed to, e.g. vmaas-dev.",
+)
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    metavar="V",
+    help="What was deployed: image tag, sha or version.",
+)
+@click.option(
+    "--status",
+    default="success",
+    show_default=True,
+    type=click.Choice(("success", "failure", "error", "in_progress")),
+    help="How the deployment ended.",
+)
+@click.option("--url", default=None, metavar="U", help="Link to the deployment (http or https).")
+@click.option("--note", "note_text", default=None, metavar="T", help="A few words about it.")
+@pass_context
+def record_deploy(
+    obj: Context,
+    environment: str,
+    version: str,
+    status: str,
+    url: str | None,
+    note_text: str | None,
+) -> None:
+    """Record a deployment made outside GitHub (a cluster, a VM)."""
+    from statusbot.commands.record import record_deploy as run
+
+    run(obj, obj.config(), environment, version, status, url, note_text)
+
+
+@cli.command()
+@pass_context
+def init(obj: Context) -> None:
+    """Write a commented starter statusbot.yml; refuse to overwrite one."""
+    from statusbot.commands.init import write_starter
+
+    target = Path(obj.config_path) if obj.config_path else Path.cwd() / "statusbot.yml"
+    write_starter(obj, target)
+
+
+def main() -> None:
+    """Run the command line."""
+    try:
+        cli(prog_name="statusbot")
+    except StatusbotError as exc:  # pragma: no cover - click handles these in standalone mode
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+
+
+__all__ = ["StatusbotError", "cli", "main"]

@@ -1,0 +1,52 @@
+"""`statusbot note` and `statusbot record deploy`: append to the local store."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from statusbot import pipeline
+from statusbot.config import Config
+from statusbot.errors import StatusbotError
+from statusbot.markup import url as safe_url
+from statusbot.providers.records import deploy_record, note_record
+
+if TYPE_CHECKING:
+    from statusbot.cli import Context
+
+
+def record_note(
+    obj: Context, config: Config, text: str, risk: str | None, key_effort: bool, day: date | None
+) -> None:
+    """Store a note for a day (today by default)."""
+    if not text.strip():
+        raise StatusbotError("the note is empty")
+    day = pipeline.resolve_day(obj.now, config.timezone, day)
+    record = note_record(text, day, obj.now, risk, key_effort)
+    _store(obj, config, record, f"note for {day}" + (f" (risk: {risk})" if risk else ""))
+
+
+def record_deploy(
+    obj: Context,
+    config: Config,
+    environment: str,
+    version: str,
+    status: str,
+    url: str | None,
+    note: str | None,
+) -> None:
+    """Store a deployment made outside GitHub."""
+    if url and safe_url(url) is None:
+        raise StatusbotError(f"--url {url!r}: only http and https links can be recorded")
+    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+    record = deploy_record(environment, version, status, url, note, day, obj.now)
+    _store(obj, config, record, f"deploy of {version} to {environment} for {day}")
+
+
+def _store(obj: Context, config: Config, record: dict, what: str) -> None:
+    store = pipeline.store_for(config)
+    if obj.dry_run:
+        obj.say(f"dry run: would record {what} in {store.root}")
+        return
+    store.append_record(record)
+    obj.say(f"recorded {what}")

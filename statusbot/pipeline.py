@@ -1,0 +1,232 @@
+"""One run: collect the day's facts, compose, render and publish. `now` comes in from outside."""
+
+from __future__ import annotations
+
+import glob
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from statusbot.compose import Sections, compose
+from statusbot.config import Config
+from statusbot.errors import ConfigError, StatusbotError
+from statusbot.model import CoverageChange, CoverageReport, Facts, Person, SourceFailure
+from statusbot.state import SNAPSHOTS, Store
+
+log = logging.getLogger(__name__)
+
+
+def day_window(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """Return the day's [start, end) in its zone; DST days are 23 or 25 hours long."""
+    tz = ZoneInfo(timezone)
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return start, end
+
+
+def resolve_day(now: datetime, timezone: str, day: date | None) -> date:
+    """Return the day to report on: the given one, or today in the configured zone."""
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    if day is not None and day > today:
+        raise StatusbotError(f"--date {day} is in the future (today is {today} in {timezone})")
+    return day or today
+
+
+def store_for(config: Config) -> Store:
+    """Return the local store: state_dir, or a folder in the Pages repo's git directory."""
+    if config.state_dir is not None:
+        return Store(config.state_dir)
+    import git
+
+    try:
+        with git.Repo(config.publish_repo, search_parent_directories=True) as repo:
+            return Store(Path(repo.common_dir) / "statusbot")
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise ConfigError(
+            f"{config.publish_repo} is not a git repository: run statusbot inside a git "
+            "checkout, or set publish.repo (or state_dir) in statusbot.yml"
+        ) from None
+
+
+def people_for(config: Config) -> tuple[Person, ...]:
+    """Return the configured people, or the checkout's git user for the embedded default."""
+    if config.people:
+        return config.people
+    from statusbot.providers.git import git_identity
+
+    person = git_identity(config.publish_repo)
+    if person is None:
+        raise ConfigError(
+            f"no person to report on: set `git config user.email` in {config.publish_repo} "
+            "or list people in statusbot.yml"
+        )
+    return (person,)
+
+
+def report_files(
+    config: Config, patterns: tuple[str, ...], start: datetime, end: datetime
+) -> list[Path]:
+    """Return report files matching the globs that were written during the day."""
+    found: set[Path] = set()
+    for pattern in patterns:
+        full = pattern if Path(pattern).is_absolute() else str(config.base / pattern)
+        for name in glob.glob(full, recursive=True):
+            path = Path(name)
+            if path.is_file():
+                found.add(path)
+    lo, hi = start.timestamp(), end.timestamp()
+    return sorted(p for p in found if lo <= p.stat().st_mtime < hi)
+
+
+def collect(config: Config, day: date, store: Store) -> Facts:
+    """Gather the day's facts from every source; a failing source is noted, not fatal."""
+    from statusbot.providers.coverage import collect_coverage
+    from statusbot.providers.git import collect_commits
+    from statusbot.providers.junit import collect_junit
+    from statusbot.providers.records import collect_records
+
+    start, end = day_window(day, config.timezone)
+    people = people_for(config)
+    commits, failures = collect_commits(
+        list(config.git_repos), people, start, end, exclude_branches=(config.publish_branch,)
+    )
+    tests, junit_failures = collect_junit(report_files(config, config.junit_globs, start, end))
+    reports, coverage_failures = collect_coverage(
+        report_files(config, config.coverage_globs, start, end)
+    )
+    notes, deploys = collect_records(store, day)
+    reports = [replace(r, source=_relative(config, r.source)) for r in reports]
+    tests = [replace(t, source=_relative(config, t.source)) for t in tests]
+    failures = [*failures, *junit_failures, *coverage_failures]
+    failures = [replace(f, source=_relative(config, f.source)) for f in failures]
+    return Facts(
+        day=day,
+        timezone=config.timezone,
+        people=people,
+        commits=tuple(commits),
+        tests=tuple(tests),
+        coverage=tuple(reports),
+        coverage_changes=tuple(coverage_changes(reports, store.load_json(SNAPSHOTS), day)),
+        deployments=tuple(sorted(deploys, key=lambda d: d.at)),
+        notes=tuple(notes),
+        failures=tuple(failures),
+    )
+
+
+def _relative(config: Config, source: str) -> str:
+    """Return a report path relative to the config's folder, so pages never show ours."""
+    for prefix in ("junit ", "coverage ", ""):
+        if source.startswith(prefix):
+            path = Path(source[len(prefix) :])
+            if path.is_absolute():
+                try:
+                    return prefix + path.relative_to(config.base).as_posix()
+                except ValueError:
+                    return prefix + path.name
+    return source
+
+
+def snapshot(report: CoverageReport) -> dict[str, object]:
+    """Return the stored form of a coverage report's figures."""
+    return {"overall": report.percent, "packages": dict(report.packages)}
+
+
+def coverage_changes(
+    reports: list[CoverageReport], snapshots: dict[str, dict[str, dict]], day: date
+) -> list[CoverageChange]:
+    """Return each report's figures beside the last snapshot taken on an earlier day."""
+    changes: list[CoverageChange] = []
+    label_source = len(reports) > 1
+    for report in reports:
+        history = snapshots.get(report.source, {})
+        earlier = sorted(d for d in history if d < day.isoformat())
+        base = history[earlier[-1]] if earlier else None
+        prefix = f"{Path(report.source).name} " if label_source else ""
+        before = base.get("overall") if base else None
+        changes.append(CoverageChange(report.source, f"{prefix}overall", before, report.percent))
+        old_packages = (base or {}).get("packages", {})
+        package_changes = [
+            CoverageChange(report.source, f"{prefix}{name}", old_packages.get(name), pct)
+            for name, pct in report.packages
+            if name not in ("", ".") and len(report.packages) > 1
+        ]
+        package_changes.sort(key=lambda c: (-abs(c.delta or 0), c.name))
+        changes.extend(package_changes)
+    return changes
+
+
+def record_snapshots(store: Store, facts: Facts) -> None:
+    """Store today's coverage figures, the baseline of later days' changes."""
+    if not facts.coverage:
+        return
+    data = store.load_json(SNAPSHOTS)
+    for report in facts.coverage:
+        data.setdefault(report.source, {})[facts.day.isoformat()] = snapshot(report)
+    store.save_json(SNAPSHOTS, data)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a publish run did, for the summary line."""
+
+    facts: Facts
+    sections: Sections
+    page: str
+    result: object
+
+
+def commit_message(facts: Facts) -> str:
+    """Return the Pages commit message: the day and what it holds."""
+    counts = [
+        (len(facts.commits), "commit"),
+        (len(facts.tests), "test suite"),
+        (len(facts.coverage), "coverage report"),
+        (len(facts.deployments), "deployment"),
+        (len(facts.notes), "note"),
+        (len(facts.failures), "stale source"),
+    ]
+    parts = [f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts if n]
+    return f"statusbot: daily status {facts.day} ({', '.join(parts) or 'no activity'})"
+
+
+def render_all(config: Config, day: date, store: Store) -> tuple[Facts, Sections, dict[str, str]]:
+    """Collect, compose and render one day."""
+    from statusbot.render import render_site
+
+    facts = collect(config, day, store)
+    sections = compose(facts)
+    return facts, sections, render_site(facts, sections, config)
+
+
+def publish(
+    config: Config, day: date, *, push: bool | None = None, dry_run: bool = False
+) -> Outcome:
+    """Run the whole cycle for one day and commit the site to the Pages branch."""
+    from statusbot.publish import publish_site
+    from statusbot.render import page_path
+
+    store = store_for(config)
+    facts, sections, files = render_all(config, day, store)
+    if push is None:
+        push = not config.embedded and config.publish_remote is not None
+    remote = config.publish_remote or "origin"
+    result = publish_site(
+        config.publish_repo,
+        {path: text.encode("utf-8") for path, text in files.items()},
+        branch=config.publish_branch,
+        prefix=config.publish_path,
+        message=commit_message(facts),
+        remote=remote if push else None,
+        push=push,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        record_snapshots(store, facts)
+    return Outcome(facts=facts, sections=sections, page=page_path(day), result=result)
+
+
+def failures_summary(failures: tuple[SourceFailure, ...]) -> list[str]:
+    """Return one line per failed source, for the log."""
+    return [f"{f.source}: {f.reason}" for f in failures]

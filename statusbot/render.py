@@ -1,0 +1,81 @@
+"""Render the day and the site's sources to {path: text}; writes nothing."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from statusbot.compose import NO_ACTIVITY, NO_RISKS, Sections
+from statusbot.config import Config
+from statusbot.model import Facts
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Return a built-in data folder or file: the wheel's copy, else the source tree's."""
+    installed = _PACKAGE / "_data" / name
+    return installed if installed.exists() else _PACKAGE.parent / name
+
+
+def page_path(day: object) -> str:
+    """Return the path of a day's page inside the site."""
+    return f"_posts/{day}-daily-status.md"
+
+
+@cache
+def _environment(user_dir: Path | None) -> object:
+    import jinja2
+
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # markdown out; every untrusted value is escaped by markup.text
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_day(facts: Facts, sections: Sections, templates_dir: Path | None = None) -> str:
+    """Return the day's page: Jekyll front matter and the three sections."""
+    env = _environment(templates_dir)
+    template = env.get_template("day.md.j2")  # type: ignore[attr-defined]
+    return template.render(
+        day=facts.day.isoformat(),
+        title=f"Daily Status - {facts.day.isoformat()}",
+        sections=sections,
+        no_activity=NO_ACTIVITY,
+        no_risks=NO_RISKS,
+    )
+
+
+def site_sources(config: Config) -> dict[str, str]:
+    """Return the Jekyll site's own files: _config.yml and everything under site/."""
+    files: dict[str, str] = {}
+    root = data_dir("site")
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    files["_config.yml"] = _site_config(config.site_title)
+    return files
+
+
+def _site_config(title: str) -> str:
+    import yaml
+
+    text = data_dir("_config.yml").read_text(encoding="utf-8")
+    quoted = yaml.safe_dump(title, default_style='"', width=10_000).strip()
+    return re.sub(r"(?m)^title:.*$", lambda _: f"title: {quoted}", text, count=1)
+
+
+def render_site(facts: Facts, sections: Sections, config: Config) -> dict[str, str]:
+    """Return every file of the site that this run writes, by path."""
+    files = site_sources(config)
+    files[page_path(facts.day)] = render_day(facts, sections, config.templates_dir)
+    return files
