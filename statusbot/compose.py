@@ -69,9 +69,9 @@ def _commit_lines(commits: tuple[Commit, ...]) -> list[str]:
         branches = sorted({b for c in group for b in c.branches})
         counts = []
         if work:
-            counts.append(_plural(len(work), "commit"))
+            counts.append(_plural(len(work), "change"))
         if merges:
-            counts.append(_plural(merges, "merge commit"))
+            counts.append(_plural(merges, "merge"))
         where = ""
         if branches:
             label = "branch" if len(branches) == 1 else "branches"

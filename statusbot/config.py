@@ -213,8 +213,11 @@ def _validate(
             continue
         head, _, tail = key.partition(".")
         present, raw = _lookup(data, head, tail)
-        if not present or (raw is None and option.kind.endswith("?")):
+        if not present:
             values[key] = _default(option, base)
+            continue
+        if raw is None and option.kind.endswith("?"):  # an explicit null switches it off
+            values[key] = None
             continue
         value, problem = _coerce(raw, option, base)
         if problem is None and option.check is not None:

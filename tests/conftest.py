@@ -1,0 +1,88 @@
+"""Shared fixtures: isolated git, real repositories and bare remotes in tmp dirs, the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from statusbot.cli import cli
+
+USER = ("Dev One", "dev1@example.com")
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the machine's git config and XDG folders out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("TZ", "UTC")
+    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_DATE",
+                "GIT_COMMITTER_DATE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git in repo and return its stdout."""
+    full_env = {**os.environ, **(env or {})}
+    done = subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                          text=True, env=full_env)
+    return done.stdout.strip()
+
+
+def make_repo(path: Path, user: tuple[str, str] | None = USER) -> Path:
+    """Create a repository with a first commit on main, owned by user."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    if user:
+        git(path, "config", "user.name", user[0])
+        git(path, "config", "user.email", user[1])
+    return path
+
+
+def commit(repo: Path, message: str, when: datetime, *, author: tuple[str, str] = USER,
+           filename: str | None = None) -> str:
+    """Commit a change authored (and committed) at `when`; return its sha."""
+    name = filename or f"file-{abs(hash((message, when.isoformat()))) % 10**8}.txt"
+    (repo / name).write_text(f"{message}\n{when.isoformat()}\n", encoding="utf-8")
+    git(repo, "add", name)
+    stamp = when.isoformat()
+    env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+           "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
+           "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
+    git(repo, "commit", "-q", "-m", message, env=env)
+    return git(repo, "rev-parse", "HEAD")
+
+
+def bare_remote(path: Path) -> Path:
+    """Create a bare repository to push to."""
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(path)], check=True)
+    return path
+
+
+def set_mtime(path: Path, when: datetime) -> None:
+    """Give a report file a modification time inside the day under test."""
+    os.utime(path, (when.timestamp(), when.timestamp()))
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Return a function that runs statusbot in a folder, like a person in a shell."""
+
+    def run(cwd: Path, *args: str) -> Result:
+        monkeypatch.chdir(cwd)
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return run
+
+
+def branch_file(repo: Path, branch: str, path: str) -> str:
+    """Return a file's text from a branch without checking it out."""
+    return git(repo, "show", f"{branch}:{path}")
