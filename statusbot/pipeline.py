@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,11 +19,12 @@ log = logging.getLogger(__name__)
 
 
 def day_window(day: date, timezone: str) -> tuple[datetime, datetime]:
-    """Return the day's [start, end) in its zone; DST days are 23 or 25 hours long."""
+    """Return the day's [start, end) in UTC; a DST day is 23 or 25 hours long."""
     tz = ZoneInfo(timezone)
     start = datetime.combine(day, time(0), tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return start, end
+    # In UTC, so comparisons use absolute time, not wall time (which repeats an hour in autumn).
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def resolve_day(now: datetime, timezone: str, day: date | None) -> date:
