@@ -38,6 +38,8 @@ class Commit:
 class TestSuiteResult:
     """Totals of one test suite (or one report file when it holds many suites)."""
 
+    __test__ = False  # not a pytest class, despite its name
+
     name: str
     source: str
     tests: int

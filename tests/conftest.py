@@ -24,16 +24,24 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("TZ", "UTC")
-    for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_DATE",
-                "GIT_COMMITTER_DATE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+    for var in (
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_AUTHOR_DATE",
+        "GIT_COMMITTER_DATE",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git in repo and return its stdout."""
     full_env = {**os.environ, **(env or {})}
-    done = subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
-                          text=True, env=full_env)
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=full_env
+    )
     return done.stdout.strip()
 
 
@@ -47,16 +55,27 @@ def make_repo(path: Path, user: tuple[str, str] | None = USER) -> Path:
     return path
 
 
-def commit(repo: Path, message: str, when: datetime, *, author: tuple[str, str] = USER,
-           filename: str | None = None) -> str:
+def commit(
+    repo: Path,
+    message: str,
+    when: datetime,
+    *,
+    author: tuple[str, str] = USER,
+    filename: str | None = None,
+) -> str:
     """Commit a change authored (and committed) at `when`; return its sha."""
     name = filename or f"file-{abs(hash((message, when.isoformat()))) % 10**8}.txt"
     (repo / name).write_text(f"{message}\n{when.isoformat()}\n", encoding="utf-8")
     git(repo, "add", name)
     stamp = when.isoformat()
-    env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-           "GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
-           "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
+    env = {
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+        "GIT_AUTHOR_NAME": author[0],
+        "GIT_AUTHOR_EMAIL": author[1],
+        "GIT_COMMITTER_NAME": author[0],
+        "GIT_COMMITTER_EMAIL": author[1],
+    }
     git(repo, "commit", "-q", "-m", message, env=env)
     return git(repo, "rev-parse", "HEAD")
 

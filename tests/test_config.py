@@ -18,7 +18,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_full_config_is_read_with_paths_relative_to_the_file(tmp_path: Path) -> None:
     (tmp_path / "repo").mkdir()
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
 timezone: Europe/Prague
 people:
   - name: Dev One
@@ -33,7 +35,8 @@ publish:
   branch: pages
   path: /docs
   remote: null
-""")
+""",
+    )
     cfg = config.load(path, Path("/"))
     assert cfg.timezone == "Europe/Prague"
     assert cfg.people[0].emails == ("dev1@example.com",)
@@ -46,7 +49,9 @@ publish:
 
 
 def test_every_problem_is_listed_once_with_its_key(tmp_path: Path) -> None:
-    path = write(tmp_path, """\
+    path = write(
+        tmp_path,
+        """\
 timezone: Mars/Olympus
 colour: blue
 people:
@@ -61,7 +66,8 @@ publish:
   path: /site
   remote: [origin]
 templates_dir: no-such-dir
-""")
+""",
+    )
     with pytest.raises(ConfigError) as err:
         config.load(path, tmp_path)
     lines = err.value.message.splitlines()
@@ -116,7 +122,7 @@ def test_config_search_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert config.find_config(None, work) == xdg / "statusbot" / "config.yml"
     write(work, "{}\n")
     assert config.find_config(None, work) == work / "statusbot.yml"
-    with pytest.raises(ConfigError, match="nope.yml: no such config file"):
+    with pytest.raises(ConfigError, match=r"nope\.yml: no such config file"):
         config.find_config("nope.yml", work)
 
 

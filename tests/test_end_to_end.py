@@ -58,8 +58,12 @@ def test_embedded_default_commits_the_page_to_the_local_pages_branch(tmp_path, r
     repo = make_repo(tmp_path / "project")
     commit(repo, "Add the parser", datetime(2026, 2, 8, 9, 30, tzinfo=UTC))
     commit(repo, "Yesterday's work", datetime(2026, 2, 7, 9, 30, tzinfo=UTC))
-    commit(repo, "Someone else's", datetime(2026, 2, 8, 10, 0, tzinfo=UTC),
-           author=("Other", "other@example.com"))
+    commit(
+        repo,
+        "Someone else's",
+        datetime(2026, 2, 8, 10, 0, tzinfo=UTC),
+        author=("Other", "other@example.com"),
+    )
     (repo / "untracked.txt").write_text("mine")
     origin = bare_remote(tmp_path / "origin.git")
     git(repo, "remote", "add", "origin", str(origin))
@@ -125,8 +129,12 @@ def configured_project(tmp_path: Path) -> tuple[Path, Path, Path]:
     commit(app, "Implement job lifecycle", datetime(2026, 2, 8, 8, 0, tzinfo=UTC))
     git(app, "checkout", "-q", "-b", "feature/aap-direct")
     commit(app, "Nest job status", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
-    commit(lib, "Replace interface{} with any", datetime(2026, 2, 8, 10, 0, tzinfo=UTC),
-           author=("Dev One", "dev1@work.example"))
+    commit(
+        lib,
+        "Replace interface{} with any",
+        datetime(2026, 2, 8, 10, 0, tzinfo=UTC),
+        author=("Dev One", "dev1@work.example"),
+    )
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "e2e.xml").write_text(JUNIT)
@@ -163,8 +171,18 @@ def test_config_with_two_repos_reports_notes_and_deploys(tmp_path, run_cli):
             ["note", "AAP Direct misses ReconciledConfigVersion", "--risk", "critical"],
             ["note", "Flaky staging DNS", "--risk", "low"],
             ["note", "Implementing the AAP Direct provider", "--key-effort"],
-            ["record", "deploy", "--env", "vmaas-dev", "--version", "b4b15d3",
-             "--url", "https://example.com/deploys/1", "--note", "stuck VMs deleted"],
+            [
+                "record",
+                "deploy",
+                "--env",
+                "vmaas-dev",
+                "--version",
+                "b4b15d3",
+                "--url",
+                "https://example.com/deploys/1",
+                "--note",
+                "stuck VMs deleted",
+            ],
         ):
             assert run_cli(root, *args).exit_code == 0
         result = run_cli(root, "publish")
@@ -179,7 +197,8 @@ def test_config_with_two_repos_reports_notes_and_deploys(tmp_path, run_cli):
         "Implement job lifecycle (" + git(root / "app", "rev-parse", "--short=7", "main") + "); "
         "Nest job status (" + git(root / "app", "rev-parse", "--short=7", "HEAD") + ")",
         "- Committed 1 change to lib on branch main: Replace interface&#123;&#125; with any ("
-        + git(root / "lib", "rev-parse", "--short=7", "HEAD") + ")",
+        + git(root / "lib", "rev-parse", "--short=7", "HEAD")
+        + ")",
         "- Executed E2E tests (3/3 passing)",
         "- Expanded test coverage: overall 73.9% → 86.9% (+13.0%), "
         "aap&#95;client 73.9% → 87.0% (+13.1%)",
@@ -228,8 +247,12 @@ def test_hostile_text_is_escaped_in_the_page(tmp_path, run_cli):
     commit(repo, hostile, datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
     with freeze_time(NOON):
         assert run_cli(repo, "note", "--", "---").exit_code == 0
-        assert run_cli(repo, "note", "[x](javascript:alert(1)) {% endraw %}",
-                       "--risk", "high").exit_code == 0
+        assert (
+            run_cli(
+                repo, "note", "[x](javascript:alert(1)) {% endraw %}", "--risk", "high"
+            ).exit_code
+            == 0
+        )
         assert run_cli(repo, "publish").exit_code == 0
     page = branch_file(repo, "gh-pages", PAGE)
     body = page.split("---\n", 2)[2]
@@ -283,9 +306,9 @@ def test_user_templates_override_one_file(tmp_path, run_cli):
     templates = tmp_path / "mine"
     templates.mkdir()
     (templates / "day.md.j2").write_text("---\ntitle: {{ title }}\n---\nMine: {{ day }}\n")
-    (tmp_path / "statusbot.yml").write_text(f"sources: {{git: [project]}}\npublish: "
-                                           f"{{repo: project, remote: null}}\n"
-                                           f"templates_dir: mine\n")
+    (tmp_path / "statusbot.yml").write_text(
+        "sources: {git: [project]}\npublish: {repo: project, remote: null}\ntemplates_dir: mine\n"
+    )
     with freeze_time(NOON):
         assert run_cli(tmp_path, "publish").exit_code == 0
     assert branch_file(repo, "gh-pages", PAGE).endswith("Mine: 2026-02-08")

@@ -57,8 +57,10 @@ def test_all_branches_with_names_merges_apart_and_pages_branch_skipped(tmp_path)
     commit(repo, "feature work", day)
     git(repo, "checkout", "-q", "main")
     commit(repo, "main work", day + timedelta(minutes=5))
-    env = {"GIT_AUTHOR_DATE": (day + timedelta(minutes=10)).isoformat(),
-           "GIT_COMMITTER_DATE": (day + timedelta(minutes=10)).isoformat()}
+    env = {
+        "GIT_AUTHOR_DATE": (day + timedelta(minutes=10)).isoformat(),
+        "GIT_COMMITTER_DATE": (day + timedelta(minutes=10)).isoformat(),
+    }
     git(repo, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature", env=env)
     git(repo, "checkout", "-q", "--orphan", "gh-pages")
     commit(repo, "pages commit by me", day + timedelta(minutes=20))

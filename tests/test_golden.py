@@ -39,28 +39,59 @@ def reference_facts() -> Facts:
         timezone="Europe/Prague",
         people=(Person(name="Dev One", emails=("dev1@example.com",)),),
         notes=(
-            note("Created comprehensive test coverage plan for AAP Direct provider "
-                 "implementation with 21 test scenarios across 3 priority levels"),
-            note("Explored fulfillment-service architecture and learned hub concept for "
-                 "multi-cluster orchestration patterns"),
-            note("AAP Direct missing ReconciledConfigVersion update - provider doesn't set this "
-                 "field when provision job succeeds", risk="critical"),
-            note("Implementing AAP Direct provider with nested job status structure, fixing EDA "
-                 "deletion bug, and quantifying 4.4x provisioning performance improvement over "
-                 "EDA", key_effort=True),
+            note(
+                "Created comprehensive test coverage plan for AAP Direct provider "
+                "implementation with 21 test scenarios across 3 priority levels"
+            ),
+            note(
+                "Explored fulfillment-service architecture and learned hub concept for "
+                "multi-cluster orchestration patterns"
+            ),
+            note(
+                "AAP Direct missing ReconciledConfigVersion update - provider doesn't set this "
+                "field when provision job succeeds",
+                risk="critical",
+            ),
+            note(
+                "Implementing AAP Direct provider with nested job status structure, fixing EDA "
+                "deletion bug, and quantifying 4.4x provisioning performance improvement over "
+                "EDA",
+                key_effort=True,
+            ),
         ),
-        tests=(TestSuiteResult(name="E2E", source="reports/e2e.xml", tests=3, passed=3,
-                               failures=0, errors=0, skipped=0),),
-        coverage=(CoverageReport(source="coverage.xml", format="cobertura", lines_covered=870,
-                                 lines_valid=1000,
-                                 packages=(("AAP client", 87.0), ("provisioning", 74.1))),),
+        tests=(
+            TestSuiteResult(
+                name="E2E",
+                source="reports/e2e.xml",
+                tests=3,
+                passed=3,
+                failures=0,
+                errors=0,
+                skipped=0,
+            ),
+        ),
+        coverage=(
+            CoverageReport(
+                source="coverage.xml",
+                format="cobertura",
+                lines_covered=870,
+                lines_valid=1000,
+                packages=(("AAP client", 87.0), ("provisioning", 74.1)),
+            ),
+        ),
         coverage_changes=(
             CoverageChange("coverage.xml", "AAP client", 73.9, 87.0),
             CoverageChange("coverage.xml", "provisioning package", 70.4, 74.1),
         ),
-        deployments=(Deployment(environment="vmaas-dev cluster", version="image b4b15d3",
-                                status="success", at=AT,
-                                note="verified stuck VMs successfully deleted"),),
+        deployments=(
+            Deployment(
+                environment="vmaas-dev cluster",
+                version="image b4b15d3",
+                status="success",
+                at=AT,
+                note="verified stuck VMs successfully deleted",
+            ),
+        ),
     )
 
 
