@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import subprocess
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -12,7 +13,14 @@ from zoneinfo import ZoneInfo
 from statusbot.compose import Sections, compose
 from statusbot.config import Config
 from statusbot.errors import ConfigError, StatusbotError
-from statusbot.model import CoverageChange, CoverageReport, Facts, Person, SourceFailure
+from statusbot.model import (
+    CoverageChange,
+    CoverageReport,
+    Facts,
+    Person,
+    SourceFailure,
+    TestSuiteResult,
+)
 from statusbot.state import SNAPSHOTS, Store
 
 log = logging.getLogger(__name__)
@@ -39,16 +47,25 @@ def store_for(config: Config) -> Store:
     """Return the local store: state_dir, or a folder in the Pages repo's git directory."""
     if config.state_dir is not None:
         return Store(config.state_dir)
-    import git
-
-    try:
-        with git.Repo(config.publish_repo, search_parent_directories=True) as repo:
-            return Store(Path(repo.common_dir) / "statusbot")
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    done = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(config.publish_repo),
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-common-dir",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
         raise ConfigError(
             f"{config.publish_repo} is not a git repository: run statusbot inside a git "
             "checkout, or set publish.repo (or state_dir) in statusbot.yml"
-        ) from None
+        )
+    return Store(Path(done.stdout.strip()) / "statusbot")
 
 
 def people_for(config: Config) -> tuple[Person, ...]:
@@ -83,9 +100,7 @@ def report_files(
 
 def collect(config: Config, day: date, store: Store) -> Facts:
     """Gather the day's facts from every source; a failing source is noted, not fatal."""
-    from statusbot.providers.coverage import collect_coverage
     from statusbot.providers.git import collect_commits
-    from statusbot.providers.junit import collect_junit
     from statusbot.providers.records import collect_records
 
     start, end = day_window(day, config.timezone)
@@ -93,15 +108,23 @@ def collect(config: Config, day: date, store: Store) -> Facts:
     commits, failures = collect_commits(
         list(config.git_repos), people, start, end, exclude_branches=(config.publish_branch,)
     )
-    tests, junit_failures = collect_junit(report_files(config, config.junit_globs, start, end))
-    reports, coverage_failures = collect_coverage(
-        report_files(config, config.coverage_globs, start, end)
-    )
+    tests: list[TestSuiteResult] = []
+    reports: list[CoverageReport] = []
+    junit_files = report_files(config, config.junit_globs, start, end)
+    if junit_files:  # the parsers' imports cost time; a cycle without reports skips them
+        from statusbot.providers.junit import collect_junit
+
+        tests, bad = collect_junit(junit_files)
+        tests = [replace(t, source=_relative(config, t.source)) for t in tests]
+        failures += [_labelled(config, "junit report", f) for f in bad]
+    coverage_files = report_files(config, config.coverage_globs, start, end)
+    if coverage_files:
+        from statusbot.providers.coverage import collect_coverage
+
+        reports, bad = collect_coverage(coverage_files)
+        reports = [replace(r, source=_relative(config, r.source)) for r in reports]
+        failures += [_labelled(config, "coverage report", f) for f in bad]
     notes, deploys = collect_records(store, day)
-    reports = [replace(r, source=_relative(config, r.source)) for r in reports]
-    tests = [replace(t, source=_relative(config, t.source)) for t in tests]
-    failures = [*failures, *junit_failures, *coverage_failures]
-    failures = [replace(f, source=_relative(config, f.source)) for f in failures]
     return Facts(
         day=day,
         timezone=config.timezone,
@@ -118,15 +141,15 @@ def collect(config: Config, day: date, store: Store) -> Facts:
 
 def _relative(config: Config, source: str) -> str:
     """Return a report path relative to the config's folder, so pages never show ours."""
-    for prefix in ("junit ", "coverage ", ""):
-        if source.startswith(prefix):
-            path = Path(source[len(prefix) :])
-            if path.is_absolute():
-                try:
-                    return prefix + path.relative_to(config.base).as_posix()
-                except ValueError:
-                    return prefix + path.name
-    return source
+    path = Path(source)
+    try:
+        return path.relative_to(config.base).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _labelled(config: Config, kind: str, failure: SourceFailure) -> SourceFailure:
+    return replace(failure, source=f"{kind} {_relative(config, failure.source)}")
 
 
 def snapshot(report: CoverageReport) -> dict[str, object]:
