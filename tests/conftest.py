@@ -14,6 +14,24 @@ from click.testing import CliRunner, Result
 from statusbot.cli import cli
 
 USER = ("Dev One", "dev1@example.com")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def require_shared(relative: str) -> Path:
+    """Return a path in ../shared beside the checkout: skip without it, but fail in CI."""
+    path = SHARED / relative
+    if not path.exists():
+        message = f"{relative} not found in {SHARED} (clone the repo beside shared/)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def reports() -> Path:
+    """Return the shared real-reports folder."""
+    return require_shared("real-reports/MANIFEST.json").parent
 
 
 @pytest.fixture(autouse=True)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED
 
 from statusbot.errors import ReportError
 from statusbot.model import CoverageReport, SourceFailure
 from statusbot.providers.coverage import FORMATS, collect_coverage, parse_coverage
 
-REPORTS = Path(__file__).resolve().parents[2] / "shared" / "real-reports"
+REPORTS = SHARED / "real-reports"
 
 # The manifest names the counted figures differently per format.
 COVERED_KEYS = ("lines_covered", "statements_covered")
@@ -44,17 +44,6 @@ ENTRIES = _manifest_entries()
 WITH_PACKAGES = [
     e for e in ENTRIES if e.values[0] is None or _package_figures(e.values[0]["expected"])
 ]
-
-
-@pytest.fixture
-def reports() -> Path:
-    """Return the shared real-reports folder: skip without it, but fail in CI."""
-    if not (REPORTS / "MANIFEST.json").is_file():
-        message = f"shared real reports not found at {REPORTS} (clone the repo beside shared/)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return REPORTS
 
 
 def _expected(expected: dict[str, Any], keys: tuple[str, ...]) -> Any:

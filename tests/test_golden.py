@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
+from conftest import require_shared
 
 from statusbot.compose import compose
 from statusbot.model import (
@@ -22,7 +22,6 @@ from statusbot.model import (
 from statusbot.render import render_day
 
 GOLDEN = Path(__file__).parent / "golden"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 REGEN = os.environ.get("STATUSBOT_REGEN_GOLDEN") == "1"
 DAY = date(2026, 2, 8)
 AT = datetime(2026, 2, 8, 12, 0, tzinfo=UTC)
@@ -121,11 +120,7 @@ def structure(page: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def test_structure_matches_the_reference_page():
-    reference = REFERENCE / "daily-status-2026-02-08.md"
-    if not reference.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"the shared reference page is missing: {reference}")
-        pytest.skip("../shared/reference is not beside this checkout")
+    reference = require_shared("reference/daily-status-2026-02-08.md")
     facts = reference_facts()
     ours = render_day(facts, compose(facts))
     theirs = reference.read_text(encoding="utf-8")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED
 
 from statusbot import model
 from statusbot.errors import ReportError
@@ -17,7 +17,7 @@ from statusbot.providers.junit import collect_junit, parse_junit
 
 Result = model.TestSuiteResult  # an alias, so that pytest does not take it for a test class
 
-REPORTS = Path(__file__).resolve().parents[2] / "shared" / "real-reports"
+REPORTS = SHARED / "real-reports"
 COUNTS = ("tests", "failures", "errors", "skipped", "passed")
 
 
@@ -36,17 +36,6 @@ def _manifest_entries(malformed: bool) -> list[Any]:
 
 GOOD = _manifest_entries(malformed=False)
 BAD = _manifest_entries(malformed=True)
-
-
-@pytest.fixture
-def reports() -> Path:
-    """Return the shared real-reports folder: skip without it, but fail in CI."""
-    if not (REPORTS / "MANIFEST.json").is_file():
-        message = f"shared real reports not found at {REPORTS} (clone the repo beside shared/)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return REPORTS
 
 
 def _sums(results: list[Result]) -> dict[str, int]:

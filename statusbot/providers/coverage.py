@@ -30,7 +30,7 @@ from typing import Any
 
 from statusbot.errors import ReportError
 from statusbot.model import CoverageReport, SourceFailure
-from statusbot.providers.junit import BadReport, parse_xml, read_bytes
+from statusbot.providers.files import BadReport, collect_each, parse_xml, read_bytes
 
 FORMATS = ("cobertura", "jacoco", "coveragepy-json", "lcov", "gocover")
 NO_PACKAGE = "(no <package>)"
@@ -69,14 +69,7 @@ def parse_coverage(path: Path) -> CoverageReport:
 
 def collect_coverage(paths: Iterable[Path]) -> tuple[list[CoverageReport], list[SourceFailure]]:
     """Return the coverage of every readable file and one failure per unreadable one."""
-    reports: list[CoverageReport] = []
-    failures: list[SourceFailure] = []
-    for path in paths:
-        try:
-            reports.append(_parse(path))
-        except BadReport as exc:
-            failures.append(SourceFailure(source=str(path), reason=str(exc)))
-    return reports, failures
+    return collect_each(paths, lambda path: [_parse(path)])
 
 
 def _parse(path: Path) -> CoverageReport:

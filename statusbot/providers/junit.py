@@ -7,9 +7,6 @@
 # real tools get them wrong (gotestsum declares tests=0 for a suite holding a failing TestMain,
 # trimmed Surefire files declare 924 tests and hold 5, jest-junit declares tests=0 for suites
 # that failed to run).
-#
-# XML is parsed with defusedxml: entity declarations (billion laughs, external entities) are
-# refused, and external DTDs are never fetched.
 
 from __future__ import annotations
 
@@ -17,50 +14,17 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from xml.parsers.expat import ErrorString
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException, EntitiesForbidden
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from statusbot.errors import ReportError
 from statusbot.model import SourceFailure, TestSuiteResult
+from statusbot.providers.files import BadReport, collect_each, parse_xml, read_bytes
 
 MAX_SUITES = 3
 """A file with more top-level suites than this gives one aggregated result."""
 
 JUNIT_ROOTS = ("testsuites", "testsuite")
-
-
-class BadReport(Exception):
-    """Why a report file cannot be read: one line, without the file name."""
-
-
-def read_bytes(path: Path) -> bytes:
-    """Return the content of a report file, refusing unreadable and empty files."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadReport(f"cannot read file ({exc.strerror or exc})") from exc
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise BadReport("empty file")
-    return data
-
-
-def parse_xml(data: bytes) -> ET.Element:
-    """Return the root element of an XML document, refusing entities and external references."""
-    try:
-        return SafeET.fromstring(data)
-    except ET.ParseError as exc:
-        line, column = exc.position
-        reason = ErrorString(exc.code)
-        raise BadReport(
-            f"not well-formed XML (line {line}, column {column + 1}): {reason}"
-        ) from exc
-    except EntitiesForbidden as exc:
-        raise BadReport(f"XML entity declarations are refused (<!ENTITY {exc.name}>)") from exc
-    except DefusedXmlException as exc:
-        raise BadReport(f"unsafe XML refused ({type(exc).__name__})") from exc
 
 
 def parse_junit(path: Path, label: str | None = None) -> list[TestSuiteResult]:
@@ -73,14 +37,7 @@ def parse_junit(path: Path, label: str | None = None) -> list[TestSuiteResult]:
 
 def collect_junit(paths: list[Path]) -> tuple[list[TestSuiteResult], list[SourceFailure]]:
     """Return the totals of every readable file and one failure per unreadable one."""
-    results: list[TestSuiteResult] = []
-    failures: list[SourceFailure] = []
-    for path in paths:
-        try:
-            results.extend(_parse(path, None))
-        except BadReport as exc:
-            failures.append(SourceFailure(source=str(path), reason=str(exc)))
-    return results, failures
+    return collect_each(paths, lambda path: _parse(path, None))
 
 
 def _parse(path: Path, label: str | None) -> list[TestSuiteResult]:
