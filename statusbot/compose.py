@@ -173,8 +173,8 @@ def _key_effort(facts: Facts) -> str:
         spots = Counter((c.repo, c.branches[0] if c.branches else "") for c in work)
         (repo, branch), count = min(spots.items(), key=lambda kv: (-kv[1], kv[0]))
         latest = [c for c in work if c.repo == repo and (c.branches or ("",))[0] == branch][-1]
-        where = f"{md.text(repo, 80)}" + (f" ({md.text(branch, 80)})" if branch else "")
-        return f"{md.text(latest.summary, 200)}: {_plural(count, 'commit')} in {where}"
+        where = (f" on {md.text(branch, 80)}" if branch else "") + f" in {md.text(repo, 80)}"
+        return f"{_plural(count, 'commit')}{where}, most recently: {md.text(latest.summary, 200)}"
     if facts.deployments:
         d = facts.deployments[-1]
         return f"Deploying {md.text(d.version, 80)} to {md.text(d.environment, 80)}"

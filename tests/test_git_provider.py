@@ -110,3 +110,12 @@ def test_empty_repository_has_no_commits_and_no_failure(tmp_path):
     repo = make_repo(tmp_path / "empty")
     start, end = day_window(date(2026, 2, 8), "UTC")
     assert collect_commits([repo], ME, start, end) == ([], [])
+
+
+def test_a_commit_on_several_branches_is_named_after_the_checked_out_one(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    commit(repo, "shared work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
+    git(repo, "branch", "aaa-old-branch")  # sorts before main, points at the same commit
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    (found,), _ = collect_commits([repo], ME, start, end)
+    assert found.branches == ("main",)

@@ -99,7 +99,13 @@ def _source_refs(repo: object, exclude_branches: tuple[str, ...]) -> list[str]:
         if ref.endswith("/HEAD") or branch in exclude_branches:
             continue
         refs.append(ref)
-    return refs
+    # git log --source names a commit after the first listed ref that reaches it: list the
+    # checked-out branch first, then local branches, then remote ones.
+    try:
+        head = repo.git.symbolic_ref("-q", "HEAD")  # type: ignore[attr-defined]
+    except Exception:  # a detached HEAD has no branch
+        head = ""
+    return sorted(refs, key=lambda r: (r != head, r.startswith("refs/remotes/"), r))
 
 
 def _branch_name(ref: str) -> str:
