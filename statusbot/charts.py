@@ -104,7 +104,9 @@ def _render(
             range=(0, 100), allow_interruptions=True, dots_size=2, show_dots=span <= 30, **options
         )
     else:
-        chart = pygal.Bar(min_scale=1, max_scale=6, **options)
+        top = max([int(v) for v in values if v is not None] + [1])
+        step = max(1, -(-top // 5))
+        chart = pygal.Bar(y_labels=list(range(0, top + step, step)), **options)
     # pygal names each chart with a random uuid and stamps the date: the same data must give the
     # same bytes, or every run would commit new charts.
     chart.uuid = stem
