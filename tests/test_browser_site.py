@@ -136,7 +136,11 @@ def test_index_renders_with_its_charts(server, shots):
     report = seen(shots, base, "/")
     # jekyll-seo-tag strips tags from the title; the site title shows as text everywhere else.
     assert report["title"] == "Recent days | Status {{ site.github }}"
-    assert report["headings"][:3] == ["Status {{ site.github }} <b>", "This week: 2026-W06", "Trends"]
+    assert report["headings"][:3] == [
+        "Status {{ site.github }} <b>",
+        "This week: 2026-W06",
+        "Trends",
+    ]
     charts = [i for i in report["images"] if i["src"].endswith(".svg")]
     assert len(charts) == 5
     assert all(i["width"] > 0 for i in charts), charts  # every chart image decoded
@@ -153,7 +157,14 @@ def test_day_page_renders_hostile_text_as_text(server, shots):
     assert report["headings"][:4] == [
         f"Daily Status - {DAYS[0]}", "Accomplishments", "Risks & Challenges", "Key Effort"
     ]  # fmt: skip
-    for name in ("liquid_output", "liquid_include", "raw_closer", "script", "js_link", "typography"):
+    for name in (
+        "liquid_output",
+        "liquid_include",
+        "raw_closer",
+        "script",
+        "js_link",
+        "typography",
+    ):
         assert HOSTILE[name] in report["text"], name
     assert report["scripts"] == 0
     assert f"Daily Status - {DAYS[1]} →" in report["text"]
