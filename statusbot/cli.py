@@ -149,6 +149,22 @@ def render(obj: Context, out: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--port",
+    default=4000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 to serve the preview on (0: any free port).",
+)
+@pass_context
+def preview(obj: Context, port: int) -> None:
+    """Build the site as it would be published (with jekyll if installed) and serve it locally."""
+    from statusbot.commands.preview import preview as run
+
+    run(obj, obj.config(), port)
+
+
+@cli.command()
 @pass_context
 def collect(obj: Context) -> None:
     """Print the day's collected facts as JSON."""

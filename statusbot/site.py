@@ -244,6 +244,16 @@ def with_history(
     return build_day(facts, sections, history, resolutions(store, facts.day), config.templates_dir)
 
 
+def summarize_day(
+    facts: Facts, sections: Sections, history: History, resolved: set[str]
+) -> tuple[Sections, dict[str, Any]]:
+    """Carry open risks onto the day; return its sections and its summary."""
+    sections, open_risks, closed = carry_risks(
+        facts, sections, history.previous_open_risks(facts.day), resolved
+    )
+    return sections, summarize(facts, sections, open_risks, closed)
+
+
 def build_day(
     facts: Facts,
     sections: Sections,
@@ -252,11 +262,22 @@ def build_day(
     templates_dir: Path | None = None,
 ) -> tuple[Sections, dict[str, str]]:
     """Carry open risks onto the day, and return its sections and the site files it changes."""
-    sections, open_risks, closed = carry_risks(
-        facts, sections, history.previous_open_risks(facts.day), resolved
-    )
-    summary = summarize(facts, sections, open_risks, closed)
-    history = history.with_day(summary)
+    sections, summary = summarize_day(facts, sections, history, resolved)
     files = {summary_path(facts.day): dumps(summary)}
-    files.update(render_history(history, facts.day, templates_dir))
+    files.update(render_history(history.with_day(summary), facts.day, templates_dir))
     return sections, files
+
+
+def render_everything(history: History, templates_dir: Path | None = None) -> dict[str, str]:
+    """Return every history page at once (a first import of a whole archive)."""
+    files = {
+        INDEX: render_index(history, templates_dir),
+        ARCHIVE: render_archive(history, templates_dir),
+    }
+    for year, month in sorted({(d.year, d.month) for d in history.days}):
+        files[month_path(year, month)] = render_month(history, year, month, templates_dir)
+    for week in sorted({iso_week(d) for d in history.days}):
+        files[week_path(week)] = render_week(history, week, templates_dir)
+    if history.newest is not None:
+        files.update(render_charts(history.newest, history.summaries))
+    return files
