@@ -78,7 +78,7 @@ def carry_risks(
     resolved = {r.lower() for r in resolved}
     earlier = [r for r in previous_open if r["since"] < str(facts.day)]
     carried = [r for r in earlier if r["id"] not in resolved]
-    new = [
+    fresh = [
         {
             "id": risk_id(facts.day, n.text),
             "level": n.risk,
@@ -88,6 +88,7 @@ def carry_risks(
         for n in facts.notes
         if n.risk in CARRIED_LEVELS
     ]
+    new = list({r["id"]: r for r in fresh}.values())  # the same risk noted twice is one risk
     closed = [r for r in [*earlier, *new] if r["id"] in resolved]
     new = [r for r in new if r["id"] not in resolved]
     extra = [
