@@ -149,6 +149,22 @@ def render(obj: Context, out: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--port",
+    default=4000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 to serve the preview on (0: any free port).",
+)
+@pass_context
+def preview(obj: Context, port: int) -> None:
+    """Build the site as it would be published (with jekyll if installed) and serve it locally."""
+    from statusbot.commands.preview import preview as run
+
+    run(obj, obj.config(), port)
+
+
+@cli.command()
 @pass_context
 def collect(obj: Context) -> None:
     """Print the day's collected facts as JSON."""
@@ -176,14 +192,34 @@ def collect(obj: Context) -> None:
     callback=_parse_date,
     help="The day the note belongs to (default: today, or the global --date).",
 )
+@click.option(
+    "--resolve",
+    "resolves",
+    metavar="ID",
+    default=None,
+    help="The note resolves this open risk (its id, as the page shows it).",
+)
 @pass_context
 def note(
-    obj: Context, text: str, risk: str | None, key_effort: bool, note_day: date | None
+    obj: Context,
+    text: str,
+    risk: str | None,
+    key_effort: bool,
+    note_day: date | None,
+    resolves: str | None,
 ) -> None:
     """Record a note of your own: an accomplishment, a risk or the key effort."""
     from statusbot.commands.record import record_note
+    from statusbot.commands.resolve import record_resolution, say_risk_id
 
-    record_note(obj, obj.config(), text, risk, key_effort, note_day or obj.day)
+    config = obj.config()
+    if resolves is not None:
+        if risk or key_effort:
+            raise click.UsageError("--resolve cannot be combined with --risk or --key-effort")
+        record_resolution(obj, config, text, resolves, note_day or obj.day)
+        return
+    record_note(obj, config, text, risk, key_effort, note_day or obj.day)
+    say_risk_id(obj, config, text, risk, note_day or obj.day)
 
 
 @cli.group()

@@ -37,9 +37,13 @@ def text(value: str, limit: int = MAX_TEXT) -> str:
     cleaned = clean(value, limit)
     out = []
     for i, ch in enumerate(cleaned):
-        # Ordinary sentence punctuation stays readable unless it could start markup.
-        if ch in "-+=:'\"!@()" and not _risky_at(cleaned, i):
+        # Ordinary sentence punctuation stays readable unless it could start markup. Quotes are
+        # always entities: kramdown turns bare ones into typographic quotes ('x' -> ‘x’), and
+        # "..." into an ellipsis, which would not be the literal text.
+        if ch in "-+=:!@()" and not _risky_at(cleaned, i):
             out.append(ch)
+        elif ch == "." and "..." in cleaned[max(0, i - 2) : i + 3]:
+            out.append("&#46;")
         elif ch in _ENTITY or (i == 0 and ch.isdigit()):
             out.append(_ENTITY.get(ch) or f"&#{ord(ch)};")
         else:

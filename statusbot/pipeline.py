@@ -218,10 +218,12 @@ def commit_message(facts: Facts) -> str:
 def render_all(config: Config, day: date, store: Store) -> tuple[Facts, Sections, dict[str, str]]:
     """Collect, compose and render one day."""
     from statusbot.render import render_site
+    from statusbot.site import with_history
 
     facts = collect(config, day, store)
-    sections = compose(facts)
-    return facts, sections, render_site(facts, sections, config)
+    # Open risks carry over from earlier days; index, archive, week and charts come along.
+    sections, history_files = with_history(config, store, facts, compose(facts))
+    return facts, sections, {**render_site(facts, sections, config), **history_files}
 
 
 def publish(

@@ -208,6 +208,29 @@ def read_file(repo: Path, branch: str, path: str) -> bytes | None:
     return rest[: int(fields[2])]
 
 
+def read_files(repo: Path, branch: str, paths: Sequence[str]) -> dict[str, bytes]:
+    """Return {path: bytes} of those `paths` found on `branch`, read by one git process."""
+    _check_branch(branch)
+    wanted = [_check_path(p, "path") for p in paths]
+    if not wanted:
+        return {}
+    git = _Git(repo)
+    request = "".join(f"refs/heads/{branch}:{p}\n" for p in wanted).encode()
+    out = git.run("cat-file", "--batch", input=request).stdout
+    found: dict[str, bytes] = {}
+    pos = 0
+    for path in wanted:
+        end = out.index(b"\n", pos)
+        fields = out[pos:end].split()
+        pos = end + 1
+        if len(fields) == 3 and fields[1] in (b"blob", b"tree", b"commit", b"tag"):
+            size = int(fields[2])
+            if fields[1] == b"blob":
+                found[path] = out[pos : pos + size]
+            pos += size + 1
+    return found
+
+
 def list_files(repo: Path, branch: str, prefix: str = "") -> list[str]:
     """Return the sorted paths (from the branch root) of files under `prefix`; [] without branch."""
     _check_branch(branch)

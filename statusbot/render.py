@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from statusbot.compose import NO_ACTIVITY, NO_RISKS, Sections
 from statusbot.config import Config
@@ -22,6 +23,11 @@ def data_dir(name: str) -> Path:
 def page_path(day: object) -> str:
     """Return the path of a day's page inside the site."""
     return f"_posts/{day}-daily-status.md"
+
+
+def environment(user_dir: Path | None) -> Any:
+    """Return the Jinja2 environment: the user's templates first, then the built-in ones."""
+    return _environment(user_dir)
 
 
 @cache

@@ -123,3 +123,11 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
 def branch_file(repo: Path, branch: str, path: str) -> str:
     """Return a file's text from a branch without checking it out."""
     return git(repo, "show", f"{branch}:{path}")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """Publish a week of hostile days with the real CLI and build it with the real jekyll, once."""
+    from sitebuild import build
+
+    return build(tmp_path_factory.mktemp("jekyll"))

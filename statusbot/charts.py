@@ -1,0 +1,116 @@
+"""Trend charts as static SVG files (pygal), made at render time from the day summaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+CHART_DIR = "assets/charts"
+# (file stem, title, days shown, kind, value of a summary)
+Value = Callable[[dict[str, Any]], float | None]
+
+
+def _coverage(s: dict[str, Any]) -> float | None:
+    return s.get("coverage")
+
+
+def _pass_rate(s: dict[str, Any]) -> float | None:
+    tests = s.get("tests") or {}
+    run = tests.get("run") or 0
+    return round(100.0 * tests.get("passed", 0) / run, 1) if run else None
+
+
+def _prs(s: dict[str, Any]) -> float | None:
+    return s.get("prs_merged", 0)
+
+
+def _deploys(s: dict[str, Any]) -> float | None:
+    return len(s.get("deploys") or [])
+
+
+CHARTS: tuple[tuple[str, str, int, str, Value], ...] = (
+    ("coverage-30", "Line coverage, last 30 days (%)", 30, "line", _coverage),
+    ("coverage-90", "Line coverage, last 90 days (%)", 90, "line", _coverage),
+    ("pass-rate-30", "Test pass rate, last 30 days (%)", 30, "line", _pass_rate),
+    ("prs-30", "Pull requests merged per day, last 30 days", 30, "bar", _prs),
+    ("deploys-30", "Deployments per day, last 30 days", 30, "bar", _deploys),
+)
+_STAMP = re.compile(r"<!--Generated with pygal[^>]*-->")
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def chart_path(stem: str) -> str:
+    """Return a chart's path inside the site."""
+    return f"{CHART_DIR}/{stem}.svg"
+
+
+def render_charts(end: date, summaries: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Return every chart, each over the days up to `end`; a day without data is a gap."""
+    return {
+        chart_path(stem): _render(stem, title, span, kind, value, end, summaries)
+        for stem, title, span, kind, value in CHARTS
+    }
+
+
+def _render(
+    stem: str,
+    title: str,
+    span: int,
+    kind: str,
+    value: Value,
+    end: date,
+    summaries: dict[str, dict[str, Any]],
+) -> str:
+    import pygal
+    from pygal.style import Style
+
+    days = [end - timedelta(days=n) for n in range(span - 1, -1, -1)]
+    values = []
+    for day in days:
+        summary = summaries.get(day.isoformat())
+        values.append(value(summary) if summary is not None else None)
+    style = Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#333333",
+        foreground_strong="#111111",
+        foreground_subtle="#999999",
+        colors=("#2a7ae2",),
+        font_family="DejaVu Sans, Helvetica, Arial, sans-serif",
+        title_font_size=18,
+        label_font_size=12,
+        major_label_font_size=12,
+    )
+    percent = kind == "line"
+    options: dict[str, Any] = {
+        "js": [],  # no script: the image is static and never fetches anything
+        "style": style,
+        "width": 720,
+        "height": 260,
+        "show_legend": False,
+        "title": title,
+        "x_labels": [d.strftime("%b %d") for d in days],
+        "x_labels_major_every": 7 if span <= 30 else 14,
+        "show_minor_x_labels": False,
+        "truncate_label": -1,
+        "margin": 12,
+        "print_values": False,
+        "no_data_text": "no data yet",
+    }
+    if percent:
+        chart = pygal.Line(
+            range=(0, 100), allow_interruptions=True, dots_size=2, show_dots=span <= 30, **options
+        )
+    else:
+        top = max([int(v) for v in values if v is not None] + [1])
+        step = max(1, -(-top // 5))
+        chart = pygal.Bar(y_labels=list(range(0, top + step, step)), **options)
+    # pygal names each chart with a random uuid and stamps the date: the same data must give the
+    # same bytes, or every run would commit new charts.
+    chart.uuid = stem
+    chart.add(title, values)
+    svg = chart.render(is_unicode=True)
+    # Its config script only feeds the interactive tooltips, which an <img> never runs anyway.
+    return _SCRIPT.sub("", _STAMP.sub("", svg))

@@ -1,0 +1,51 @@
+"""`statusbot note --resolve ID`: a note that closes a risk carried over from earlier days."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from statusbot import pipeline
+from statusbot.config import Config
+from statusbot.errors import StatusbotError
+from statusbot.providers.records import note_record
+from statusbot.summary import CARRIED_LEVELS, risk_id
+
+if TYPE_CHECKING:
+    from statusbot.cli import Context
+
+_RISK_ID = re.compile(r"[0-9a-f]{6}")
+
+
+def record_resolution(
+    obj: Context, config: Config, text: str, resolves: str, day: date | None
+) -> None:
+    """Store a note for the day that resolves the open risk `resolves`."""
+    rid = resolves.strip().lower()
+    if not _RISK_ID.fullmatch(rid):
+        raise StatusbotError(
+            f"--resolve {resolves!r}: a risk id is 6 hex digits, as the page shows it "
+            '("risk id 1a2b3c")'
+        )
+    if not text.strip():
+        raise StatusbotError("the note is empty")
+    day = pipeline.resolve_day(obj.now, config.timezone, day)
+    store = pipeline.store_for(config)
+    if obj.dry_run:
+        obj.say(f"dry run: would record a note for {day} resolving risk {rid} in {store.root}")
+        return
+    store.append_record({**note_record(text, day, obj.now, None, False), "resolves": rid})
+    obj.say(f"recorded note for {day} (resolves risk {rid})")
+
+
+def say_risk_id(
+    obj: Context, config: Config, text: str, risk: str | None, day: date | None
+) -> None:
+    """Print the id of a risk that will carry over, so the person can resolve it later."""
+    if risk in CARRIED_LEVELS and not obj.dry_run:
+        day = pipeline.resolve_day(obj.now, config.timezone, day)
+        rid = risk_id(day, text)
+        obj.say(
+            f"risk id {rid}: it stays on later pages until `statusbot note --resolve {rid} TEXT`"
+        )

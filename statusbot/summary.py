@@ -1,0 +1,172 @@
+"""A day's compact summary (counts, safe text, open risks): what the index, archive and charts
+are rendered from, so they never re-read the day pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from statusbot.compose import Risk, Sections
+from statusbot.model import RISK_LEVELS, Facts
+
+VERSION = 1
+DAYS_DIR = "_data/days"
+# Risks a person records at these levels stay on later pages until a note resolves them;
+# lower ones, and risks derived from a day's facts (a failing test), belong to their day only.
+CARRIED_LEVELS = ("critical", "high")
+MAX_THEME_ITEMS = 12
+THEMES = (
+    ("Committed ", "Code"),
+    ("Merged ", "Pull requests and reviews"),
+    ("Opened ", "Pull requests and reviews"),
+    ("Reviewed ", "Pull requests and reviews"),
+    ("Executed ", "Tests and coverage"),
+    ("Ran ", "Tests and coverage"),
+    ("Expanded test coverage", "Tests and coverage"),
+    ("Test coverage changed", "Tests and coverage"),
+    ("Measured line coverage", "Tests and coverage"),
+    ("Deployed ", "Deployments"),
+    ("Deployment of ", "Deployments"),
+)
+
+
+def summary_path(day: date) -> str:
+    """Return the path of a day's summary inside the site."""
+    return f"{DAYS_DIR}/{day.isoformat()}.json"
+
+
+def day_url(day: date | str) -> str:
+    """Return a day page's URL path (the site's permalink for posts)."""
+    return f"/days/{day}/"
+
+
+def iso_week(day: date) -> str:
+    """Return the ISO week label of a day, like 2026-W06."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def risk_id(day: date, text: str) -> str:
+    """Return the short stable id of a risk recorded on `day` with `text`."""
+    return hashlib.sha1(f"{day.isoformat()}\n{text}".encode()).hexdigest()[:6]
+
+
+def merged_prs(facts: Facts) -> int:
+    """Return how many pull requests were merged: from GitHub facts, else GitHub merge commits."""
+    prs = getattr(facts, "pull_requests", None)
+    if prs is not None:
+        return sum(
+            1 for pr in prs if getattr(pr, "merged", False) or getattr(pr, "state", "") == "merged"
+        )
+    return sum(
+        1 for c in facts.commits if c.is_merge and c.summary.startswith("Merge pull request")
+    )
+
+
+def carry_risks(
+    facts: Facts,
+    sections: Sections,
+    previous_open: list[dict[str, Any]],
+    resolved: set[str],
+) -> tuple[Sections, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Add still-open risks of earlier days to the page; return it, the open and the resolved."""
+    from statusbot import markup as md
+
+    resolved = {r.lower() for r in resolved}
+    earlier = [r for r in previous_open if r["since"] < str(facts.day)]
+    carried = [r for r in earlier if r["id"] not in resolved]
+    fresh = [
+        {
+            "id": risk_id(facts.day, n.text),
+            "level": n.risk,
+            "text": md.text(n.text),
+            "since": facts.day.isoformat(),
+        }
+        for n in facts.notes
+        if n.risk in CARRIED_LEVELS
+    ]
+    new = list({r["id"]: r for r in fresh}.values())  # the same risk noted twice is one risk
+    closed = [r for r in [*earlier, *new] if r["id"] in resolved]
+    new = [r for r in new if r["id"] not in resolved]
+    extra = [
+        Risk(r["level"], f"{r['text']} (open since {r['since']}, risk id {r['id']})")
+        for r in carried
+        if r["level"] in RISK_LEVELS
+    ]
+    order = {level: i for i, level in enumerate(RISK_LEVELS)}
+    risks = sorted([*sections.risks, *extra], key=lambda r: order[r.level])
+    return replace(sections, risks=tuple(risks)), [*carried, *new], closed
+
+
+def themes(facts: Facts, sections: Sections) -> dict[str, list[str]]:
+    """Return the day's accomplishments grouped by theme (the person's notes come first)."""
+    notes = sum(1 for n in facts.notes if not n.risk and not n.key_effort)
+    grouped: dict[str, list[str]] = {}
+    for i, item in enumerate(sections.accomplishments):
+        theme = (
+            "Notes" if i < notes else next((t for p, t in THEMES if item.startswith(p)), "Other")
+        )
+        items = grouped.setdefault(theme, [])
+        if len(items) < MAX_THEME_ITEMS:
+            items.append(item)
+    return grouped
+
+
+def summarize(
+    facts: Facts,
+    sections: Sections,
+    open_risks: list[dict[str, Any]],
+    resolved: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Return the day's summary: counts for the index and charts, safe text for the weekly page."""
+    from statusbot import markup as md
+
+    passed = sum(t.passed for t in facts.tests)
+    run = sum(t.run for t in facts.tests)
+    covered = sum(c.lines_covered for c in facts.coverage)
+    valid = sum(c.lines_valid for c in facts.coverage)
+    return {
+        "v": VERSION,
+        "day": facts.day.isoformat(),
+        "commits": sum(1 for c in facts.commits if not c.is_merge),
+        "prs_merged": merged_prs(facts),
+        "tests": {
+            "passed": passed,
+            "run": run,
+            "failed": sum(t.failures + t.errors for t in facts.tests),
+        },
+        "coverage": round(100.0 * covered / valid, 1) if valid else None,
+        "deploys": [
+            {
+                "env": md.text(d.environment, 80),
+                "version": md.text(d.version, 80),
+                "status": d.status,
+            }
+            for d in facts.deployments
+        ],
+        "risks": len(sections.risks),
+        "critical": sum(1 for r in sections.risks if r.level == "critical"),
+        "open_risks": open_risks,
+        "resolved": sorted(resolved, key=lambda r: r["id"]),
+        "themes": themes(facts, sections),
+        "key_effort": sections.key_effort,
+    }
+
+
+def dumps(summary: dict[str, Any]) -> str:
+    """Return a summary as compact, deterministic JSON."""
+    return json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def loads(data: bytes) -> dict[str, Any] | None:
+    """Return a stored summary, or None when it is not one this version can read."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(value, dict) or value.get("v") != VERSION or "day" not in value:
+        return None
+    return value
