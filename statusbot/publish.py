@@ -180,6 +180,10 @@ def publish_site(
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}" if remote else None
     refs = _read_refs(git, ref, tracking)
+    if ref not in refs and tracking in refs and not dry_run:
+        # A fresh clone (a CI checkout) has only the remote's branch: start from it.
+        _update_ref(git, ref, refs[tracking][0], None, "start from the remote branch")
+        refs[ref] = refs[tracking]
     old, old_tree = refs.get(ref, (None, None))
     url = _remote_url(git, remote) if push and remote else ""
     changed = sorted(site) if old is None else _changed_paths(git, old, site)
