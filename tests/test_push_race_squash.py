@@ -62,13 +62,9 @@ def test_old_history_folds_into_one_root_and_the_tree_is_unchanged(history, bare
 def test_young_history_or_unpushed_commits_are_left_alone(history, bare):
     tip = rev(history, "refs/heads/gh-pages")
     assert squash_history(history, "gh-pages", older_than=START, remote="origin", push=True) is None
-    assert (  # only the root and one day are older: less than a day's margin to fold
-        squash_history(
-            history, "gh-pages", older_than=START + timedelta(days=1, hours=1),
-            remote="origin", push=True,
-        )  # fmt: skip
-        is None
-    )
+    # Only the root and one day are older: less than a day's margin to fold.
+    cut = START + timedelta(days=1, hours=1)
+    assert squash_history(history, "gh-pages", older_than=cut, remote="origin", push=True) is None
     publish(history, page(11), remote="origin", push=False, message="day 11")
     later = START + timedelta(days=9)
     assert squash_history(history, "gh-pages", older_than=later, remote="origin", push=True) is None
