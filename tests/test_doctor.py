@@ -131,3 +131,15 @@ def test_actions_workflow_counts_as_a_schedule(tmp_path, run_cli, monkeypatch):
     assert run_cli(root / "site", "init", "--github-actions").exit_code == 0
     result = run_cli(root, "doctor")
     assert "ok   schedule: GitHub Actions workflow .github/workflows/statusbot.yml" in result.output
+
+
+def test_token_from_the_environment_wins(tmp_path, run_cli, monkeypatch, active_timer):
+    root = project(tmp_path, github="dev1")
+    for name in doctor.TOKEN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GITHUB_TOKEN", "env-secret")
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path / "no-such-dir"))
+    result = run_cli(root, "doctor")
+    assert result.exit_code == 0, result.output
+    assert "ok   github token: found in $GITHUB_TOKEN" in result.output
+    assert "env-secret" not in result.output

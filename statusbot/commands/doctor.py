@@ -10,18 +10,18 @@ import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from statusbot.errors import StatusbotError
+from statusbot.token import TOKEN_ENV, find_token
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
     from statusbot.config import Config
 
-TOKEN_ENV = ("STATUSBOT_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN")
+__all__ = ["GITHUB_CHECKS", "TOKEN_ENV", "Check", "run"]
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,8 @@ GITHUB_CHECKS: list[Callable[[Config], list[Check]]] = []
 
 def token_source() -> str | None:
     """Return where a GitHub token is found (an env variable or a systemd credential)."""
-    for name in TOKEN_ENV:
-        if os.environ.get(name, "").strip():
-            return f"${name}"
-    creds = os.environ.get("CREDENTIALS_DIRECTORY")
-    if creds and (Path(creds) / "github-token").is_file():
-        return "the systemd credential github-token"
-    return None
+    found = find_token()
+    return found[1] if found else None
 
 
 def check_config(obj: Context) -> tuple[Check, Config | None]:

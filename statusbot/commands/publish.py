@@ -37,10 +37,11 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
         usage = health.reset_usage()
         try:
             outcome, summary = _publish(obj, config, day, push, started)
-        except StatusbotError as exc:
+        except Exception as exc:
+            message = exc.message if isinstance(exc, StatusbotError) else repr(exc)
             run = health.RunRecord(
-                obj.now, day.isoformat(), False, exc.message.splitlines()[0],
-                time.monotonic() - started, error=exc.message,
+                obj.now, day.isoformat(), False, message.splitlines()[0],
+                time.monotonic() - started, error=message,
                 requests=usage.requests, rate_remaining=usage.remaining,
             )  # fmt: skip
             health.record(store, run)
