@@ -267,13 +267,80 @@ def record_deploy(
 
 
 @cli.command()
+@click.option(
+    "--github-actions",
+    is_flag=True,
+    help="Write .github/workflows/statusbot.yml (publish every 15 minutes) instead.",
+)
 @pass_context
-def init(obj: Context) -> None:
+def init(obj: Context, github_actions: bool) -> None:
     """Write a commented starter statusbot.yml; refuse to overwrite one."""
+    if github_actions:
+        from statusbot.commands.actions import write_workflow
+
+        write_workflow(obj, _checkout_root(Path.cwd()))
+        return
     from statusbot.commands.init import write_starter
 
     target = Path(obj.config_path) if obj.config_path else Path.cwd() / "statusbot.yml"
     write_starter(obj, target)
+
+
+@cli.group()
+def timer() -> None:
+    """Run publish every 15 minutes from a systemd timer."""
+
+
+@timer.command("install")
+@click.option(
+    "--user/--system",
+    "user",
+    default=True,
+    help="User units in ~/.config/systemd/user (default), or system units in /etc/systemd/system.",
+)
+@click.option("--dry-run", "unit_dry_run", is_flag=True, help="Print the units; write nothing.")
+@pass_context
+def timer_install(obj: Context, user: bool, unit_dry_run: bool) -> None:
+    """Write the units with this install's paths, reload systemd, enable the timer."""
+    from statusbot.commands.timer import install
+
+    install(obj, obj.config(), user, unit_dry_run)
+
+
+@timer.command("uninstall")
+@pass_context
+def timer_uninstall(obj: Context) -> None:
+    """Stop and disable the timer and remove its units."""
+    from statusbot.commands.timer import uninstall
+
+    uninstall(obj)
+
+
+@timer.command("status")
+@pass_context
+def timer_status(obj: Context) -> None:
+    """Show whether the timer is installed and active, and its next run."""
+    from statusbot.commands.timer import status
+
+    status(obj)
+
+
+@cli.command()
+@pass_context
+def status(obj: Context) -> None:
+    """Show the last run, publish and push, failing sources, and the timer."""
+    from statusbot.commands.status import show
+
+    show(obj, obj.config())
+
+
+@cli.command()
+@pass_context
+def doctor(obj: Context) -> None:
+    """Check config, token, push access, rendering and the timer; print the fix for each."""
+    from statusbot.commands.doctor import run
+
+    run(obj)
 
 
 def main() -> None:

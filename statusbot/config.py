@@ -86,6 +86,18 @@ SCHEMA: dict[str, Option] = {
         "path?", None, "local store of notes, deploys and snapshots; default: .git/statusbot"
     ),
     "site_title": Option("str", "Daily Status", "the site's title"),
+    "publish.lock_wait": Option(
+        "number", 5, "seconds a run waits for another run's lock before it gives way"
+    ),
+    "publish.push_retries": Option(
+        "int", 3, "pushes retried when the remote moved, each rebuilt on the remote's commit"
+    ),
+    "publish.squash_after_days": Option(
+        "int?", None, "fold the Pages history older than N days into one root commit"
+    ),
+    "stale_after_hours": Option(
+        "number", 6, "hours a source may fail before the day's page shows a stale banner"
+    ),
 }
 
 PERSON_SCHEMA: dict[str, Option] = {
@@ -113,6 +125,10 @@ class Config:
     state_dir: Path | None
     site_title: str = "Daily Status"
     base: Path = field(default_factory=Path.cwd)
+    lock_wait: float = 5.0
+    push_retries: int = 3
+    squash_after_days: int | None = None
+    stale_after_hours: float = 6.0
 
     @property
     def embedded(self) -> bool:
@@ -186,6 +202,10 @@ def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:
         state_dir=values["state_dir"],
         site_title=values["site_title"],
         base=base,
+        lock_wait=float(values["publish.lock_wait"]),
+        push_retries=values["publish.push_retries"],
+        squash_after_days=values["publish.squash_after_days"],
+        stale_after_hours=float(values["stale_after_hours"]),
     )
 
 
@@ -252,6 +272,13 @@ def _coerce(raw: Any, option: Option, base: Path) -> tuple[Any, str | None]:
     if kind == "str":
         if not isinstance(raw, str) or not raw.strip():
             return None, f"expected a non-empty string, got {_type(raw)}"
+        return raw, None
+    if kind in ("int", "number"):
+        numeric = int if kind == "int" else (int, float)
+        if isinstance(raw, bool) or not isinstance(raw, numeric) or raw < 0:
+            noun = "a whole number" if kind == "int" else "a number"
+            got = repr(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+            return None, f"expected {noun} of 0 or more, got {got or _type(raw)}"
         return raw, None
     if kind == "list":
         if not isinstance(raw, list):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 import logging
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -199,6 +199,8 @@ class Outcome:
     sections: Sections
     page: str
     result: object
+    failing: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> since, reason
+    squashed: str | None = None
 
 
 def commit_message(facts: Facts) -> str:
@@ -227,14 +229,26 @@ def render_all(config: Config, day: date, store: Store) -> tuple[Facts, Sections
 
 
 def publish(
-    config: Config, day: date, *, push: bool | None = None, dry_run: bool = False
+    config: Config,
+    day: date,
+    *,
+    push: bool | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
 ) -> Outcome:
     """Run the whole cycle for one day and commit the site to the Pages branch."""
+    from statusbot import checkpoint, health
     from statusbot.publish import publish_site
     from statusbot.render import page_path
 
     store = store_for(config)
     facts, sections, files = render_all(config, day, store)
+    checkpoint.reach("collected")
+    failing: dict[str, dict[str, str]] = {}
+    if now is not None:  # a source failing for long gets a banner on the page
+        failing = health.track_failures(health.load(store).get("failing", {}), facts.failures, now)
+        stale = health.stale_sources(failing, now, config.stale_after_hours)
+        files[page_path(day)] = health.add_banner(files[page_path(day)], health.banner(stale))
     if push is None:
         push = not config.embedded and config.publish_remote is not None
     remote = config.publish_remote or "origin"
@@ -247,10 +261,32 @@ def publish(
         remote=remote if push else None,
         push=push,
         dry_run=dry_run,
+        push_retries=config.push_retries,
     )
     if not dry_run:
         record_snapshots(store, facts)
-    return Outcome(facts=facts, sections=sections, page=page_path(day), result=result)
+    squashed = None
+    if config.squash_after_days is not None and now is not None and not dry_run:
+        squashed = _squash(config, now, remote if push else None)
+    return Outcome(facts, sections, page_path(day), result, failing, squashed)
+
+
+def _squash(config: Config, now: datetime, remote: str | None) -> str | None:
+    """Fold the Pages history older than squash_after_days; a failed push is a note."""
+    from statusbot.squash import squash_history
+
+    days = config.squash_after_days or 0
+    try:
+        return squash_history(
+            config.publish_repo,
+            config.publish_branch,
+            older_than=now - timedelta(days=days),
+            remote=remote,
+            push=remote is not None,
+        )
+    except StatusbotError as exc:
+        log.warning("%s", exc.message)
+        return f"squash not pushed: {exc.message}"
 
 
 def failures_summary(failures: tuple[SourceFailure, ...]) -> list[str]:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from statusbot import checkpoint
 from statusbot.errors import PublishError
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class PublishResult:
     changed: tuple[str, ...]
     pushed: bool
     push_message: str | None
+    rebuilt: int = 0  # times the commit was rebuilt on a remote that had moved
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ def redact(text: str, secrets: Sequence[str] = ()) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+class PushRejected(PublishError):
+    """The remote refused the push because it has commits this one lacks."""
 
 
 class _Git:
@@ -158,8 +164,14 @@ def publish_site(
     push: bool = False,
     dry_run: bool = False,
     author: tuple[str, str] | None = None,
+    push_retries: int = 0,
 ) -> PublishResult:
-    """Overlay `files` under `prefix` onto `branch`, commit if the tree changed, then push."""
+    """Overlay `files` under `prefix` onto `branch`, commit if the tree changed, then push.
+
+    When the push is rejected because the remote moved, the remote branch is fetched and the
+    local commit rebuilt on top of it (our files overlaid on the remote's tree), up to
+    `push_retries` times. The push never forces.
+    """
     _check_branch(branch)
     if not message.strip():
         raise PublishError("the publish commit message is empty")
@@ -168,6 +180,10 @@ def publish_site(
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}" if remote else None
     refs = _read_refs(git, ref, tracking)
+    if ref not in refs and tracking in refs and not dry_run:
+        # A fresh clone (a CI checkout) has only the remote's branch: start from it.
+        _update_ref(git, ref, refs[tracking][0], None, "start from the remote branch")
+        refs[ref] = refs[tracking]
     old, old_tree = refs.get(ref, (None, None))
     url = _remote_url(git, remote) if push and remote else ""
     changed = sorted(site) if old is None else _changed_paths(git, old, site)
@@ -191,8 +207,22 @@ def publish_site(
     if commit is None and remote_head is not None and remote_head[0] == head:
         note = f"not pushed: {remote}/{branch} is already at {head[:7]}"
         return PublishResult(branch, None, (), False, note)
-    note = _push(git, remote, url, branch, head)
-    return PublishResult(branch, commit, tuple(changed), True, note)
+    rebuilt = 0
+    while True:
+        checkpoint.reach("before-push")
+        try:
+            note = _push(git, remote, url, branch, head)
+            break
+        except PushRejected:
+            if rebuilt >= push_retries:
+                raise
+        rebuilt += 1
+        head, created = _rebuild_on_remote(git, remote, branch, head, author)
+        commit = head if created else None
+    if rebuilt:
+        note = f"{note}, rebuilt on the remote's commit ({rebuilt}x)"
+    checkpoint.reach("pushed")
+    return PublishResult(branch, commit, tuple(changed), True, note, rebuilt)
 
 
 def read_file(repo: Path, branch: str, path: str) -> bytes | None:
@@ -382,6 +412,7 @@ def _commit(
         .stdout.decode()
         .strip()
     )
+    checkpoint.reach("before-ref-update")
     _update_ref(git, ref, commit, old, message)
     log.info("committed %s on %s (%d files changed)", commit[:7], ref, len(changed))
     return commit
@@ -468,9 +499,8 @@ def _push(git: _Git, remote: str, url: str, branch: str, head: str) -> str:
             reason = _push_reason(status[1])
         else:
             reason = last_line(proc.stderr) or f"git push exited with {proc.returncode}"
-        raise PublishError(
-            git.redact(f"{where}: {reason} (commit {head[:7]} stays on the local branch)")
-        )
+        error = PushRejected if status is not None and _remote_moved(status[1]) else PublishError
+        raise error(git.redact(f"{where}: {reason} (commit {head[:7]} stays on the local branch)"))
     flag, summary = status
     if flag == "=":
         return f"{remote}/{branch} was already at {head[:7]}"
@@ -486,3 +516,73 @@ def _push_reason(summary: str) -> str:
     text = f"{what} ({why})" if why else what
     explain = _PUSH_REASONS.get(why)
     return f"{text}: {explain}" if explain else text
+
+
+def _remote_moved(summary: str) -> bool:
+    """Return True when a porcelain rejection says the remote has commits we lack."""
+    return any(why in summary for why in ("fetch first", "non-fast-forward", "stale info"))
+
+
+def _rebuild_on_remote(
+    git: _Git, remote: str, branch: str, local: str, author: tuple[str, str] | None
+) -> tuple[str, bool]:
+    """Fetch the remote branch and rebuild our changes on it; return (new head, committed)."""
+    ref = f"refs/heads/{branch}"
+    tracking = f"refs/remotes/{remote}/{branch}"
+    git.run(
+        "fetch", "--quiet", "--no-tags", remote, f"+{ref}:{tracking}",
+        env={"GIT_TERMINAL_PROMPT": "0"}, timeout=PUSH_TIMEOUT,
+    )  # fmt: skip
+    theirs, their_tree = _read_refs(git, tracking).get(tracking, (None, None))
+    if theirs is None:  # the remote branch is gone: the next push creates it again
+        return local, False
+    if git.run("merge-base", "--is-ancestor", local, theirs, check=False).returncode == 0:
+        _update_ref(git, ref, theirs, local, "fast-forward to the remote")
+        return theirs, False
+    base = git.run("merge-base", local, theirs, check=False).stdout.decode().strip()
+    entries = _ours_since(git, base or None, local)
+    git_dir = git.run("rev-parse", "--absolute-git-dir").stdout.decode().strip()
+    with tempfile.TemporaryDirectory(prefix="statusbot-rebuild-", dir=git_dir) as tmp:
+        index_env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        git.run("read-tree", their_tree, env=index_env)
+        info = "".join(f"{mode} {oid}\t{path}\0" for path, (mode, oid) in sorted(entries.items()))
+        git.run("update-index", "-z", "--index-info", input=info.encode(), env=index_env)
+        tree = git.run("write-tree", env=index_env).stdout.decode().strip()
+    if tree == their_tree:  # the remote already has every file of ours
+        _update_ref(git, ref, theirs, local, "the remote has our files")
+        return theirs, False
+    message = git.run("show", "-s", "--format=%B", local).stdout.decode("utf-8", "replace")
+    name, email = author or _identity(git)
+    ident = {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
+    text = message.rstrip("\n") + "\n"
+    new = git.run("commit-tree", tree, "-p", theirs, input=text.encode(), env=ident)
+    commit = new.stdout.decode().strip()
+    _update_ref(git, ref, commit, local, text)
+    log.info("rebuilt %s on %s/%s as %s", local[:7], remote, branch, commit[:7])
+    return commit, True
+
+
+def _ours_since(git: _Git, base: str | None, local: str) -> dict[str, tuple[str, str]]:
+    """Return {path: (mode, oid)} of files `local` added or changed since `base` (all without)."""
+    if base is None:
+        proc = git.run("ls-tree", "-r", "-z", "--full-tree", local)
+        entries = {}
+        for record in proc.stdout.split(b"\0"):
+            meta, _, raw = record.partition(b"\t")
+            if raw:
+                mode, _kind, oid = meta.decode().split(" ")
+                entries[raw.decode("utf-8", "surrogateescape")] = (mode, oid)
+        return entries
+    proc = git.run("diff-tree", "-r", "-z", "--no-renames", base, local)
+    fields = proc.stdout.split(b"\0")
+    entries = {}
+    for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
+        _old_mode, mode, _old_oid, oid, status = meta.decode().lstrip(":").split(" ")
+        if status != "D":
+            entries[raw.decode("utf-8", "surrogateescape")] = (mode, oid)
+    return entries

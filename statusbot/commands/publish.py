@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from statusbot import pipeline
 from statusbot.config import Config
+from statusbot.errors import StatusbotError
 from statusbot.state import write_atomic
 
 if TYPE_CHECKING:
@@ -18,10 +20,50 @@ log = logging.getLogger(__name__)
 
 
 def run(obj: Context, config: Config, push: bool | None) -> None:
-    """Publish the day and print one summary line (and where to look, for the embedded default)."""
-    started = time.monotonic()
+    """Publish the day under the run lock, record the run, print one summary line."""
+    from statusbot import checkpoint, health, lock
+
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    outcome = pipeline.publish(config, day, push=push, dry_run=obj.dry_run)
+    if obj.dry_run:
+        _publish(obj, config, day, push, None)
+        return
+    store = pipeline.store_for(config)
+    with lock.run_lock(store.root, config.lock_wait) as held:
+        if not held.held:
+            obj.say(held.busy_message())
+            return
+        checkpoint.reach("locked")
+        started = time.monotonic()
+        usage = health.reset_usage()
+        try:
+            outcome, summary = _publish(obj, config, day, push, started)
+        except Exception as exc:
+            message = exc.message if isinstance(exc, StatusbotError) else repr(exc)
+            run = health.RunRecord(
+                obj.now, day.isoformat(), False, message.splitlines()[0],
+                time.monotonic() - started, error=message,
+                requests=usage.requests, rate_remaining=usage.remaining,
+            )  # fmt: skip
+            health.record(store, run)
+            raise
+        result = outcome.result
+        checkpoint.reach("before-history")
+        run = health.RunRecord(
+            obj.now, day.isoformat(), True, summary, time.monotonic() - started,
+            commit=result.commit, pushed=result.pushed,
+            requests=usage.requests, rate_remaining=usage.remaining,
+        )  # fmt: skip
+        health.record(store, run, outcome.failing)
+
+
+def _publish(
+    obj: Context, config: Config, day: date, push: bool | None, started: float | None
+) -> tuple[pipeline.Outcome, str]:
+    """Run the pipeline and print its summary line; return the outcome and the line."""
+    from statusbot import health
+
+    started = time.monotonic() if started is None else started
+    outcome = pipeline.publish(config, day, push=push, dry_run=obj.dry_run, now=obj.now)
     result = outcome.result
     for line in pipeline.failures_summary(outcome.facts.failures):
         log.warning("stale source %s", line)
@@ -29,19 +71,30 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
     where = f"{branch}:{_in_branch(config, outcome.page)}"
     if obj.dry_run:
         changed = ", ".join(result.changed) or "nothing"
-        obj.say(f"dry run for {day}: would change {changed} on {branch}")
-        return
+        line = f"dry run for {day}: would change {changed} on {branch}"
+        obj.say(line)
+        return outcome, line
     if result.commit:
         what = f"committed {result.commit[:7]} to {branch} ({len(result.changed)} files changed)"
     else:
         what = f"no change: {branch} is up to date"
     push_note = result.push_message or ("pushed" if result.pushed else "not pushed")
+    parts = [what, push_note]
+    if outcome.facts.failures:
+        parts.append(f"{len(outcome.facts.failures)} failing source(s)")
+    if outcome.squashed:
+        parts.append(outcome.squashed)
+    requests = health.usage.describe()
+    if requests:
+        parts.append(requests)
     seconds = time.monotonic() - started
-    obj.say(f"{day}: {what}; {push_note}; {seconds:.2f}s")
+    line = f"{day}: {'; '.join(parts)}; {seconds:.2f}s"
+    obj.say(line)
     if config.embedded and result.commit:
         obj.say(f"page: {where}")
         obj.say(f"look at it: git show {where}")
         obj.say(f"publish it: git push origin {branch}, then enable GitHub Pages on {branch}")
+    return outcome, line
 
 
 def _in_branch(config: Config, page: str) -> str:

@@ -1,0 +1,5 @@
+"""`python -m statusbot`: the same as the `statusbot` command."""
+
+from statusbot.cli import main
+
+main()

@@ -1,0 +1,147 @@
+"""`statusbot doctor`: check everything an unattended run needs; print ok or the fix for each.
+
+GITHUB_CHECKS is the hook for the GitHub provider: functions (config) -> [Check] that test the
+token's validity and scopes, rate-limit headroom and access to each configured repository.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+from statusbot.errors import StatusbotError
+from statusbot.token import TOKEN_ENV, find_token
+
+if TYPE_CHECKING:
+    from statusbot.cli import Context
+    from statusbot.config import Config
+
+__all__ = ["GITHUB_CHECKS", "TOKEN_ENV", "Check", "run"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: its name, whether it passed (None: skipped or only a warning), and the fix."""
+
+    name: str
+    ok: bool | None
+    detail: str
+
+    def line(self) -> str:
+        """Return the printed line: 'ok', 'FAIL' or 'warn', the name, the detail or fix."""
+        mark = "ok  " if self.ok else "FAIL" if self.ok is False else "warn"
+        return f"{mark} {self.name}: {self.detail}"
+
+
+GITHUB_CHECKS: list[Callable[[Config], list[Check]]] = []
+
+
+def token_source() -> str | None:
+    """Return where a GitHub token is found (an env variable or a systemd credential)."""
+    found = find_token()
+    return found[1] if found else None
+
+
+def check_config(obj: Context) -> tuple[Check, Config | None]:
+    """Load the config."""
+    try:
+        config = obj.config()
+    except StatusbotError as exc:
+        return Check("config", False, exc.message.replace("\n", "; ")), None
+    where = str(config.path) if config.path else "embedded default (no statusbot.yml)"
+    return Check("config", True, where), config
+
+
+def check_token(config: Config) -> list[Check]:
+    """Check the GitHub token is there when GitHub is configured, then the GitHub hooks."""
+    wants_github = any(p.github for p in config.people)
+    if not wants_github:
+        return [Check("github token", None, "skipped: no GitHub login configured in people")]
+    source = token_source()
+    if source is None:
+        fix = "set GITHUB_TOKEN, or put it in the systemd credential file (statusbot timer install)"
+        return [Check("github token", False, f"missing; {fix}")]
+    checks = [Check("github token", True, f"found in {source}")]
+    for hook in GITHUB_CHECKS:
+        checks += hook(config)
+    return checks
+
+
+def check_push(config: Config) -> Check:
+    """Check the Pages branch can be pushed, with `git push --dry-run` (changes nothing)."""
+    remote = config.publish_remote
+    if remote is None:
+        return Check("push access", None, "skipped: publish.remote is null (commit only)")
+    branch = config.publish_branch
+    ref = f"refs/heads/{branch}"
+    has_branch = subprocess.run(
+        ["git", "-C", str(config.publish_repo), "rev-parse", "-q", "--verify", ref],
+        capture_output=True, check=False,
+    ).returncode == 0  # fmt: skip
+    source = ref if has_branch else "HEAD"
+    proc = subprocess.run(
+        ["git", "-C", str(config.publish_repo), "push", "--dry-run", "--porcelain", remote,
+         f"{source}:refs/heads/{branch}"],
+        capture_output=True, text=True, check=False, timeout=120,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )  # fmt: skip
+    from statusbot.publish import last_line, redact
+
+    if proc.returncode == 0:
+        return Check("push access", True, f"git push --dry-run to {remote}/{branch} succeeds")
+    reason = redact(last_line(proc.stderr.encode()) or f"git push exited {proc.returncode}")
+    if "rejected" in proc.stdout:
+        return Check("push access", True, f"{remote} reachable; {branch} has moved (rebuilt)")
+    fix = f"check the remote URL and your credentials for '{remote}'"
+    return Check("push access", False, f"{reason}; {fix}")
+
+
+def check_render(config: Config, obj: Context) -> Check:
+    """Check the site renders for today (in memory; nothing written)."""
+    from statusbot import pipeline
+
+    try:
+        day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+        _facts, _sections, files = pipeline.render_all(config, day, pipeline.store_for(config))
+    except StatusbotError as exc:
+        return Check("site renders", False, exc.message.replace("\n", "; "))
+    except Exception as exc:  # a template error is a finding here, not a crash
+        return Check("site renders", False, f"{type(exc).__name__}: {exc}")
+    return Check("site renders", True, f"{len(files)} files for {day}")
+
+
+def check_timer(config: Config) -> Check:
+    """Check the timer is installed and active (or that a GitHub workflow schedules runs)."""
+    from statusbot.commands.actions import WORKFLOW
+    from statusbot.commands.timer import describe_timer, timer_state
+
+    state = timer_state()
+    if state.get("installed") == "no":
+        if (config.publish_repo / WORKFLOW).is_file() or (config.base / WORKFLOW).is_file():
+            return Check("schedule", True, f"GitHub Actions workflow {WORKFLOW}")
+        return Check("schedule", False, "no timer; run: statusbot timer install")
+    line = describe_timer(state)
+    if "error" in state or state.get("ActiveState") != "active":
+        return Check("schedule", False, f"{line}; run: statusbot timer install")
+    return Check("schedule", True, line)
+
+
+def run(obj: Context) -> None:
+    """Run every check, print one line each, and fail when one failed."""
+    config_check, config = check_config(obj)
+    checks = [config_check]
+    if config is not None:
+        checks += check_token(config)
+        checks.append(check_push(config))
+        checks.append(check_render(config, obj))
+        checks.append(check_timer(config))
+    for check in checks:
+        click.echo(check.line())
+    failed = [c.name for c in checks if c.ok is False]
+    if failed:
+        raise StatusbotError(f"doctor: {len(failed)} check(s) failed: {', '.join(failed)}")

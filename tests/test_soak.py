@@ -1,0 +1,301 @@
+"""Soak: hundreds of simulated 15-minute cycles against a real bare remote, faults at random.
+
+Each cycle may add facts (a commit, a note), then injects at most one fault, chosen with a fixed
+seed, and runs `statusbot publish` at the cycle's simulated time (freezegun in process; git gets
+the same time through GIT_*_DATE). Faults are entries of FAULTS: a name, a weight and a function
+that runs the cycle its way. GitHub faults (5xx, timeouts, rate-limit 403s) plug in the same way
+once the loopback GitHub server exists: add entries that set the server's next answers.
+
+At the end: every day that had facts has its page with every fact known at its last good run,
+no page is corrupt, there is no merge, empty or duplicate commit, nothing pushed elsewhere was
+lost, the token appears nowhere, and the final site tree is whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import USER, bare_remote, commit, git, make_repo
+from freezegun import freeze_time
+
+from statusbot.checkpoint import POINTS
+from statusbot.cli import cli
+
+SEED = 20260208
+CYCLES = int(os.environ.get("STATUSBOT_SOAK_CYCLES", "240"))
+START = datetime(2026, 2, 6, 20, 0, tzinfo=UTC)
+TOKEN = "ghp_soakTokenNeverToBeSeen0123456789"
+# A real process that lives at the simulated time too (freezegun inside it).
+MAIN_AT = (
+    "import sys; from freezegun import freeze_time; from statusbot.cli import main\n"
+    "with freeze_time(sys.argv.pop(1)): main()"
+)
+
+
+@dataclass
+class Soak:
+    """The world of one soak run: repositories, the clock, and what happened."""
+
+    root: Path
+    rng: random.Random
+    now: datetime = START
+    outputs: list[str] = field(default_factory=list)
+    faults: Counter = field(default_factory=Counter)
+    outcomes: Counter = field(default_factory=Counter)
+    facts: dict[str, list[str]] = field(default_factory=dict)  # day -> commit summaries
+    good: dict[str, list[str]] = field(default_factory=dict)  # day -> facts at last good run
+    elsewhere: list[str] = field(default_factory=list)  # files pushed by another machine
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def origin(self) -> Path:
+        return self.root / "origin.git"
+
+    def git_env(self) -> dict[str, str]:
+        stamp = self.now.isoformat()
+        return {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+
+    def day(self) -> str:
+        return self.now.date().isoformat()
+
+    def run(self) -> int:
+        """Run publish in process at the simulated time; return its exit code."""
+        env = {**self.git_env(), "GITHUB_TOKEN": TOKEN}
+        with freeze_time(self.now):
+            result = CliRunner().invoke(
+                cli, ["--config", str(self.root / "statusbot.yml"), "publish"], env=env
+            )
+        self.outputs.append(result.output)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if result.exit_code == 0 and "holds the lock" not in result.output:
+            self.good[self.day()] = list(self.facts.get(self.day(), []))
+        return result.exit_code
+
+    def start(self, pause_at: str, seconds: float) -> subprocess.Popen:
+        """Start publish as a real process for the simulated day, pausing at a checkpoint."""
+        marker = self.root / "paused"
+        marker.unlink(missing_ok=True)
+        env = {
+            **os.environ, **self.git_env(), "GITHUB_TOKEN": TOKEN,
+            "STATUSBOT_PAUSE_AT": pause_at, "STATUSBOT_PAUSE_SECONDS": str(seconds),
+            "STATUSBOT_PAUSE_FILE": str(marker),
+        }  # fmt: skip
+        args = [self.now.isoformat(), "--config", str(self.root / "statusbot.yml"), "publish"]
+        return subprocess.Popen(
+            [sys.executable, "-c", MAIN_AT, *args], env=env, cwd=self.root,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def wait_paused(self, proc: subprocess.Popen) -> bool:
+        """Wait until the process pauses; False if it ended first (nothing to pause for)."""
+        marker = self.root / "paused"
+        while not marker.exists():
+            if proc.poll() is not None:
+                return False
+            time.sleep(0.01)
+        return True
+
+
+def cycle_clean(soak: Soak) -> None:
+    """No fault."""
+    soak.outcomes[f"exit {soak.run()}"] += 1
+
+
+def cycle_remote_moved(soak: Soak) -> None:
+    """Another machine pushes to the Pages branch just before the run."""
+    other = soak.root / "other"
+    name = f"elsewhere/{len(soak.elsewhere):03d}.md"
+    git(other, "fetch", "-q", "origin")
+    if git(other, "ls-remote", "origin", "gh-pages"):
+        git(other, "checkout", "-q", "-B", "gh-pages", "origin/gh-pages")
+    else:
+        git(other, "checkout", "-q", "--orphan", "gh-pages")
+    (other / name).parent.mkdir(exist_ok=True)
+    (other / name).write_text(f"pushed elsewhere at {soak.now}\n")
+    git(other, "add", name)
+    git(other, "commit", "-q", "-m", f"elsewhere {name}", env=soak.git_env())
+    git(other, "push", "-q", "origin", "gh-pages")
+    soak.elsewhere.append(name)
+    soak.outcomes[f"exit {soak.run()}"] += 1
+
+
+def cycle_network_down(soak: Soak) -> None:
+    """The remote cannot be reached for this run."""
+    git(soak.site, "remote", "set-url", "origin", str(soak.root / "unreachable.git"))
+    try:
+        code = soak.run()
+    finally:
+        git(soak.site, "remote", "set-url", "origin", str(soak.origin))
+    if code == 0:  # nothing new to push: the run never needed the network
+        assert "not pushed: origin/gh-pages is already at" in soak.outputs[-1]
+    else:
+        assert code == 1 and "does not appear to be a git repository" in soak.outputs[-1]
+    soak.outcomes[f"exit {code} (network down)"] += 1
+
+
+def cycle_killed(soak: Soak) -> None:
+    """A real process is killed (SIGKILL) at a checkpoint chosen at random."""
+    point = soak.rng.choice(POINTS)
+    proc = soak.start(point, 30)
+    paused = soak.wait_paused(proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    soak.faults[f"killed at {point}"] += 1
+    soak.outcomes["killed" if paused else "ended before the point"] += 1
+
+
+def cycle_two_at_once(soak: Soak) -> None:
+    """A real process holds the lock while the cycle's run starts; it gives way, exit 0."""
+    proc = soak.start("locked", 0.6)
+    soak.wait_paused(proc)
+    code = soak.run()
+    assert code == 0 and "another statusbot run holds the lock" in soak.outputs[-1]
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    soak.outputs.append(out + err)
+    soak.good[soak.day()] = list(soak.facts.get(soak.day(), []))
+    soak.outcomes["gave way to a concurrent run"] += 1
+
+
+# name -> (weight, cycle). GitHub faults (5xx, timeout, rate limit) are added here later.
+FAULTS: dict[str, tuple[float, Callable[[Soak], None]]] = {
+    "none": (0.76, cycle_clean),
+    "remote moved": (0.10, cycle_remote_moved),
+    "network down": (0.08, cycle_network_down),
+    "killed mid-run": (0.03, cycle_killed),
+    "two runs at once": (0.03, cycle_two_at_once),
+}
+
+
+def setup_world(tmp_path: Path) -> Soak:
+    app = make_repo(tmp_path / "app")
+    site = make_repo(tmp_path / "site")
+    commit(site, "Site repo", START - timedelta(days=30))
+    origin = bare_remote(tmp_path / "origin.git")
+    git(site, "remote", "add", "origin", str(origin))
+    git(tmp_path, "clone", "-q", str(origin), str(tmp_path / "other"))
+    git(tmp_path / "other", "config", "user.name", "Other Machine")
+    git(tmp_path / "other", "config", "user.email", "other@example.com")
+    (tmp_path / "statusbot.yml").write_text(
+        f"timezone: UTC\npeople:\n  - name: {USER[0]}\n    github: dev1\n"
+        f"    emails: [{USER[1]}]\nsources:\n  git: [app]\n  junit: []\n  coverage: []\n"
+        "publish:\n  repo: site\n  lock_wait: 0.2\n  push_retries: 3\n"
+        "  squash_after_days: 1\n"
+    )
+    assert app.is_dir()
+    return Soak(tmp_path, random.Random(SEED))
+
+
+def add_facts(soak: Soak) -> None:
+    """Maybe commit some work at the simulated time."""
+    if soak.rng.random() < 0.3:
+        summary = f"Work item {sum(len(v) for v in soak.facts.values()) + 1}"
+        commit(soak.root / "app", summary, soak.now, filename=f"w{soak.rng.randrange(10**9)}.txt")
+        soak.facts.setdefault(soak.day(), []).append(summary)
+
+
+def check_pages(soak: Soak) -> int:
+    pages = [p for p in git(soak.origin, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+             if p.startswith("_posts/")]  # fmt: skip
+    for path in pages:
+        text = git(soak.origin, "show", f"gh-pages:{path}")
+        day = re.match(r"_posts/(\d{4}-\d\d-\d\d)-daily-status\.md$", path).group(1)
+        assert text.startswith(f"---\nlayout: default\ntitle: Daily Status - {day}\n"), path
+        for heading in ("## Accomplishments", "## Risks & Challenges", "## Key Effort"):
+            assert text.count(heading) == 1, (path, heading)
+        assert "<<<<<<<" not in text and ">>>>>>>" not in text
+    for day, summaries in soak.good.items():
+        if not summaries:
+            continue
+        text = git(soak.origin, "show", f"gh-pages:_posts/{day}-daily-status.md")
+        shown = int(re.search(r"Committed (\d+) changes? to app", text).group(1))
+        # Every fact known at the day's last good run; a later killed run may have added more.
+        assert len(summaries) <= shown <= len(soak.facts[day]), (day, shown, summaries)
+        assert summaries[0] in text  # the page lists the earliest commits first
+    return len(pages)
+
+
+def check_history(soak: Soak) -> int:
+    lines = git(soak.origin, "log", "--format=%H %T %P", "gh-pages").splitlines()
+    trees = {}
+    for line in lines:
+        oid, tree, *parents = line.split()
+        assert len(parents) <= 1, f"merge commit {oid}"
+        trees[oid] = (tree, parents[0] if parents else None)
+    for oid, (tree, parent) in trees.items():
+        assert parent is None or trees[parent][0] != tree, f"empty commit {oid}"
+    return len(lines)
+
+
+def test_soak(tmp_path, capsys):
+    soak = setup_world(tmp_path)
+    names = list(FAULTS)
+    weights = [FAULTS[n][0] for n in names]
+    started = time.monotonic()
+    for _ in range(CYCLES):
+        add_facts(soak)
+        kind = soak.rng.choices(names, weights)[0]
+        soak.faults[kind] += 1
+        FAULTS[kind][1](soak)
+        soak.now += timedelta(minutes=15)
+    # Settle: one clean run for the last day, as the next quarter hour would.
+    assert soak.run() == 0, soak.outputs[-1]
+    seconds = time.monotonic() - started
+
+    git(soak.origin, "fsck", "--no-progress")
+    git(soak.site, "fsck", "--no-progress")
+    assert git(soak.origin, "rev-parse", "gh-pages") == git(soak.site, "rev-parse", "gh-pages")
+    pages = check_pages(soak)
+    commits = check_history(soak)
+    tree = set(git(soak.origin, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
+    assert {"_config.yml", "index.md", "_layouts/default.html", "assets/main.scss"} <= tree
+    assert set(soak.elsewhere) <= tree, "a file pushed by another machine was lost"
+    days_with_facts = sorted(soak.facts)
+    assert all(f"_posts/{d}-daily-status.md" in tree for d in days_with_facts)
+    store = soak.site / ".git" / "statusbot"
+    history = json.loads((store / "runs.json").read_text())
+    assert history["last_run"]["ok"] is True
+    everything = "\n".join(soak.outputs) + (soak.site / ".git" / "config").read_text()
+    everything += git(soak.origin, "log", "--format=%B", "gh-pages")
+    everything += "".join(git(soak.origin, "show", f"gh-pages:{p}") for p in sorted(tree))
+    everything += "".join(p.read_text() for p in store.glob("*.json*") if p.is_file())
+    assert TOKEN not in everything and TOKEN[4:] not in everything
+
+    figures = {
+        "cycles": CYCLES,
+        "simulated hours": CYCLES / 4,
+        "faults": dict(sorted(soak.faults.items())),
+        "outcomes": dict(sorted(soak.outcomes.items())),
+        "days with facts": len(days_with_facts),
+        "facts (commits)": sum(len(v) for v in soak.facts.values()),
+        "pages": pages,
+        "commits on gh-pages": commits,
+        "commits pushed elsewhere": len(soak.elsewhere),
+        "squashes": sum(bool(re.search(r"; squashed \d+ commits", o)) for o in soak.outputs),
+        "squash leases refused": sum("squash not pushed" in o for o in soak.outputs),
+        "rebuilt on the remote": sum("rebuilt on the remote" in o for o in soak.outputs),
+        "seconds": round(seconds, 1),
+    }
+    (tmp_path / "soak-figures.json").write_text(json.dumps(figures, indent=1))
+    with capsys.disabled():
+        print("\nsoak figures:", json.dumps(figures, indent=1))
+    for kind in FAULTS:
+        assert soak.faults[kind] > 0, f"no {kind} fault was injected: raise CYCLES"
+    assert figures["squashes"] > 0 and figures["rebuilt on the remote"] > 0
