@@ -278,6 +278,16 @@ def test_soak(tmp_path, capsys):
     everything += "".join(p.read_text() for p in store.glob("*.json*") if p.is_file())
     assert TOKEN not in everything and TOKEN[4:] not in everything
 
+    # The final site builds with the real Jekyll, as GitHub Pages would build it.
+    from sitebuild import export, jekyll_build
+
+    export(soak.origin, "gh-pages", tmp_path / "final-branch")
+    built = jekyll_build(tmp_path / "final-branch", tmp_path / "final-site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert all(
+        (tmp_path / "final-site" / "days" / d / "index.html").is_file() for d in days_with_facts
+    )
+
     figures = {
         "cycles": CYCLES,
         "simulated hours": CYCLES / 4,
