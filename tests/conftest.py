@@ -104,6 +104,25 @@ def bare_remote(path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Return a work repository on main with one commit (the publisher's tests)."""
+    path = make_repo(tmp_path / "work", user=None)
+    (path / "README.md").write_text("hello\n")
+    ident = ["-c", "user.name=Test User", "-c", "user.email=test@example.com"]
+    subprocess.run(["git", "-C", str(path), *ident, "add", "README.md"], check=True)
+    subprocess.run(["git", "-C", str(path), *ident, "commit", "-q", "-m", "init"], check=True)
+    return path
+
+
+@pytest.fixture
+def bare(tmp_path: Path, repo: Path) -> Path:
+    """Return a bare remote, configured as `origin` of the work repository."""
+    path = bare_remote(tmp_path / "remote.git")
+    git(repo, "remote", "add", "origin", str(path))
+    return path
+
+
 def set_mtime(path: Path, when: datetime) -> None:
     """Give a report file a modification time inside the day under test."""
     os.utime(path, (when.timestamp(), when.timestamp()))

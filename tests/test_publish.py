@@ -105,26 +105,6 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """Return a work repository on main with one commit."""
-    path = tmp_path / "work"
-    git(tmp_path, "init", "-q", "-b", "main", str(path))
-    (path / "README.md").write_text("hello\n")
-    git(path, "add", "README.md")
-    git(path, "commit", "-q", "-m", "init")
-    return path
-
-
-@pytest.fixture
-def bare(tmp_path: Path, repo: Path) -> Path:
-    """Return a bare remote, configured as `origin` of the work repository."""
-    path = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(path))
-    git(repo, "remote", "add", "origin", str(path))
-    return path
-
-
 def publish(repo: Path, files: dict[str, bytes], **kwargs: object) -> PublishResult:
     """Publish with a default message."""
     kwargs.setdefault("message", "Publish daily status")

@@ -11,8 +11,6 @@ from test_publish import DAY1, DAY2, git, publish, read_file, rev
 from statusbot.errors import PublishError
 from statusbot.publish import PushRejected
 
-pytest_plugins = ["test_publish"]
-
 DAY3 = {"_posts/2026-02-10-daily-status.md": b"---\nlayout: post\n---\n# Tuesday\n"}
 
 

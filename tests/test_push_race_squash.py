@@ -11,8 +11,6 @@ from test_push_race import push_from_other
 from statusbot.errors import PublishError
 from statusbot.squash import squash_history
 
-pytest_plugins = ["test_publish"]
-
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
