@@ -18,6 +18,7 @@ GitHub sends today (repository_url, draft, pull_request.url/merged_at): they are
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -47,7 +48,12 @@ SECONDARY = (
 
 
 def sample(name: str) -> dict[str, Any]:
-    """Return one recorded exchange: request, status, headers, body."""
+    """Return one recorded exchange: request, status, headers, body (a copy to change)."""
+    return copy.deepcopy(_sample(name))
+
+
+@functools.cache
+def _sample(name: str) -> dict[str, Any]:
     return json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
 
 
@@ -172,6 +178,7 @@ class FakeGitHub:
 
     def add_run(self, repo: str, name: str, **fields: Any) -> Run:
         """Create a workflow run."""
+        self.repos.setdefault(repo, False)
         run = Run(repo, 5000 + len(self.runs), name, **fields)
         self.runs.append(run)
         return run
@@ -294,7 +301,7 @@ class FakeGitHub:
         return status, out, data.encode("utf-8")
 
     def _sample_headers(self, name: str) -> dict[str, str]:
-        headers = sample(name)["headers"]
+        headers = _sample(name)["headers"]
         return {k: v for k, v in headers.items() if k.lower() not in DROPPED}
 
     def _rewrite(self, text: str) -> str:
@@ -361,7 +368,9 @@ class FakeGitHub:
                     return "check-runs", self._checks_json(pull), "check_runs"
                 return "combined-status", self._status_json(repo, m.group(1), pull), None
             if rest == "/deployments":
-                mine = sorted((d for d in self.deploys if d.repo == repo), key=lambda d: -d.id)
+                mine = sorted(
+                    (d for d in self.deploys if d.repo == repo), key=lambda d: (d.created, d.id)
+                )[::-1]
                 return "deployments", [self._deploy_json(d) for d in mine], None
             m = re.fullmatch(r"/deployments/(\d+)/statuses", rest)
             if m:
@@ -370,7 +379,9 @@ class FakeGitHub:
                     return None
                 return "deployment-statuses", self._deploy_statuses_json(deploy), None
             if rest == "/actions/runs":
-                runs = sorted((r for r in self.runs if r.repo == repo), key=lambda r: -r.id)
+                runs = sorted(
+                    (r for r in self.runs if r.repo == repo), key=lambda r: (r.created, r.id)
+                )[::-1]
                 since = query.get("created", "").removeprefix(">=")
                 runs = [r for r in runs if not since or iso(r.created) >= since]
                 body = {
@@ -440,13 +451,13 @@ class FakeGitHub:
         return f"{REAL_API}/repos/{repo}"
 
     def _user(self, login: str) -> dict[str, Any]:
-        user = copy.deepcopy(sample("pull")["body"]["user"])
+        user = copy.deepcopy(_sample("pull")["body"]["user"])
         user.update(login=login, url=f"{REAL_API}/users/{login}")
         user["html_url"] = f"https://github.com/{login}"
         return user
 
     def _repo_json(self, repo: str) -> dict[str, Any]:
-        body = copy.deepcopy(sample("pull")["body"]["base"]["repo"])
+        body = copy.deepcopy(_sample("pull")["body"]["base"]["repo"])
         owner, name = repo.split("/")
         body.update(name=name, full_name=repo, private=self.repos[repo], url=self._api(repo))
         body["html_url"] = f"https://github.com/{repo}"
@@ -454,7 +465,7 @@ class FakeGitHub:
         return body
 
     def _pull_json(self, pull: Pull, listed: bool = False) -> dict[str, Any]:
-        body = copy.deepcopy(sample("pull")["body"])
+        body = sample("pull")["body"]
         api = self._api(pull.repo)
         merged = pull.merged is not None
         body.update(
@@ -520,7 +531,7 @@ class FakeGitHub:
         }
 
     def _search_item(self, pull: Pull) -> dict[str, Any]:
-        item = copy.deepcopy(sample("search-issues")["body"]["items"][0])
+        item = copy.deepcopy(_sample("search-issues")["body"]["items"][0])
         api = self._api(pull.repo)
         html = f"https://github.com/{pull.repo}/pull/{pull.number}"
         item.update(
@@ -550,7 +561,7 @@ class FakeGitHub:
         return item
 
     def _checks_json(self, pull: Pull | None) -> dict[str, Any]:
-        body = copy.deepcopy(sample("check-runs")["body"])
+        body = sample("check-runs")["body"]
         template = body["check_runs"][0]
         runs = []
         for i, (name, status, conclusion) in enumerate(pull.checks if pull else ()):
@@ -562,7 +573,7 @@ class FakeGitHub:
         return {"total_count": len(runs), "check_runs": runs}
 
     def _status_json(self, repo: str, sha: str, pull: Pull | None) -> dict[str, Any]:
-        body = copy.deepcopy(sample("combined-status")["body"])
+        body = sample("combined-status")["body"]
         template = body["statuses"][0]
         statuses = []
         for context, state in pull.statuses if pull else ():
@@ -585,7 +596,7 @@ class FakeGitHub:
         return body
 
     def _deploy_json(self, deploy: Deploy) -> dict[str, Any]:
-        body = copy.deepcopy(sample("deployments")["body"][0])
+        body = copy.deepcopy(_sample("deployments")["body"][0])
         api = self._api(deploy.repo)
         body.update(
             id=deploy.id,
@@ -603,7 +614,7 @@ class FakeGitHub:
         return body
 
     def _deploy_statuses_json(self, deploy: Deploy) -> list[dict[str, Any]]:
-        template = sample("deployment-statuses")["body"][0]
+        template = _sample("deployment-statuses")["body"][0]
         api = self._api(deploy.repo)
         out = []
         for i, (state, when) in reversed(list(enumerate(deploy.statuses))):  # newest first
@@ -625,7 +636,7 @@ class FakeGitHub:
         return out
 
     def _run_json(self, run: Run) -> dict[str, Any]:
-        body = copy.deepcopy(sample("workflow-runs")["body"]["workflow_runs"][0])
+        body = copy.deepcopy(_sample("workflow-runs")["body"]["workflow_runs"][0])
         api = self._api(run.repo)
         body.update(
             id=run.id,
@@ -641,7 +652,7 @@ class FakeGitHub:
         return body
 
     def _rate_limit(self) -> tuple[int, dict, bytes]:
-        body = copy.deepcopy(sample("rate-limit")["body"])
+        body = sample("rate-limit")["body"]
         for bucket in ("core", "search"):
             left = max(0, self.limits[bucket] - self.used[bucket])
             body["resources"][bucket].update(
@@ -657,6 +668,7 @@ class FakeGitHub:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeGitHub
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms stall
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)

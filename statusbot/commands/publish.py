@@ -21,7 +21,7 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
     """Publish the day and print one summary line (and where to look, for the embedded default)."""
     started = time.monotonic()
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    outcome = pipeline.publish(config, day, push=push, dry_run=obj.dry_run)
+    outcome = pipeline.publish(config, day, push=push, dry_run=obj.dry_run, now=obj.now)
     result = outcome.result
     for line in pipeline.failures_summary(outcome.facts.failures):
         log.warning("stale source %s", line)
@@ -52,7 +52,7 @@ def render_to(obj: Context, config: Config, out: Path) -> None:
     """Write the site tree for the day into a folder."""
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
     store = pipeline.store_for(config)
-    _facts, _sections, files = pipeline.render_all(config, day, store)
+    _facts, _sections, files = pipeline.render_all(config, day, store, obj.now)
     if obj.dry_run:
         obj.say(f"dry run for {day}: would write {len(files)} files to {out}")
         return

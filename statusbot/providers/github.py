@@ -140,6 +140,10 @@ def _client(base_url: str, token: str, adapter: CachingAdapter) -> Any:
         timeout=30,
         lazy=True,
         user_agent="statusbot",
+        # GitHub asks for pauses between writes, not reads; we only read, serially, and the
+        # adapter honours Retry-After. PyGithub's default 0.25 s per request would cost more
+        # wall time than the requests themselves.
+        seconds_between_requests=None,
     )
     # PyGithub has no public hook for the transport; its tests inject connection classes
     # globally, we set this one client's class instead (the attribute has existed since 1.x).
@@ -204,12 +208,17 @@ class Collector:
             key=lambda r: r.at,
         )
         facts.pull_requests.sort(key=lambda p: (p.opened_at or self.start, p.repo, p.number))
+        from github import UnknownObjectException
+
         for repo in self.settings.repos:
             if repo in self.settings.exclude_repos:
                 continue
-            facts.deployments += self._deployments(repo)
-            if self.settings.workflow_runs:
-                facts.workflow_runs += self._workflow_runs(repo)
+            try:
+                facts.deployments += self._deployments(repo)
+                if self.settings.workflow_runs:
+                    facts.workflow_runs += self._workflow_runs(repo)
+            except UnknownObjectException:
+                self.problems.append(f"{repo} was not found (404)")
         facts.deployments.sort(key=lambda d: d.at)
         facts.workflow_runs.sort(key=lambda r: r.at)
         return facts
