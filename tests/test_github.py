@@ -19,6 +19,7 @@ DAY = date(2026, 2, 8)
 START = datetime(2026, 2, 8, tzinfo=UTC)
 END = datetime(2026, 2, 9, tzinfo=UTC)
 DEV = Person("Dev One", github="dev1")
+AFTERNOON = datetime(2026, 2, 8, 15, tzinfo=UTC)
 
 
 def at(hour: int, day: int = 8, minute: int = 0) -> datetime:
@@ -34,7 +35,7 @@ def server() -> Iterator[FakeGitHub]:
 def run(
     server: FakeGitHub,
     store: Path,
-    now: datetime = at(15),
+    now: datetime = AFTERNOON,
     token: str = TOKEN,
     **settings: object,
 ) -> GitHubFacts:
