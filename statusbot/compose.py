@@ -135,7 +135,7 @@ def _deploy_line(deploy: Deployment) -> str:
     if deploy.note:
         line += f" ({md.text(deploy.note, 200)})"
     if deploy.creator:
-        line += f" by {md.text(deploy.creator, 40)}"
+        line += f" (by {md.text(deploy.creator, 40)})"
     return line
 
 

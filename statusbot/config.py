@@ -324,8 +324,10 @@ def _coerce(raw: Any, option: Option, base: Path) -> tuple[Any, str | None]:
             return None, f"expected a non-empty string, got {_type(raw)}"
         return raw, None
     if kind == "int":
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        if isinstance(raw, bool) or not isinstance(raw, int):
             return None, f"expected a whole number >= 0, got {_type(raw)}"
+        if raw < 0:
+            return None, f"expected a whole number >= 0, got {raw}"
         return raw, None
     if kind == "bool":
         if not isinstance(raw, bool):

@@ -139,6 +139,7 @@ class FakeGitHub:
         self.used: Counter[str] = Counter()  # rate-limited requests by bucket
         self.hits: Counter[str] = Counter()  # every request by bucket, 304s included
         self.not_modified = 0
+        self.bytes_sent = 0
         self.log: list[tuple[str, int]] = []  # (path?query, status)
         self.failures: list[Failure] = []
         self.delay = 0.0
@@ -203,6 +204,7 @@ class FakeGitHub:
             self.used.clear()
             self.hits.clear()
             self.not_modified = 0
+            self.bytes_sent = 0
             self.log.clear()
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -361,6 +363,11 @@ class FakeGitHub:
                         None,
                     )
                 return "pull", self._pull_json(pull), None
+            m = re.fullmatch(r"/commits/([0-9a-f]+)", rest)
+            if m:  # PyGithub's eager get_commit(); the shape of a listed commit
+                body = copy.deepcopy(_sample("pull-commits")["body"][0])
+                body.update(sha=m.group(1), url=f"{self._api(repo)}/commits/{m.group(1)}")
+                return "pull-commits", body, None
             m = re.fullmatch(r"/commits/([0-9a-f]+)/(check-runs|status)", rest)
             if m:
                 pull = next((p for p in self._repo_pulls(repo) if p.head_sha == m.group(1)), None)
@@ -436,6 +443,14 @@ class FakeGitHub:
                     break
             else:
                 ok = moment[:10] == value
+        elif key == "review":
+            latest = {login: state for login, state, _w in pull.reviews if state != "COMMENTED"}
+            decision = "none" if not pull.reviews else "required"
+            if "CHANGES_REQUESTED" in latest.values():
+                decision = "changes_requested"
+            elif "APPROVED" in latest.values():
+                decision = "approved"
+            ok = decision == value or (value == "required" and decision == "none")
         elif key == "label":
             ok = value in pull.labels
         elif key == "repo" and negate:
@@ -676,6 +691,7 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, body = self.fake.answer(parts.path, query, self.headers)
         with self.fake.lock:
             self.fake.log.append((self.path, status))
+            self.fake.bytes_sent += len(body)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

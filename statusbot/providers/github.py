@@ -191,10 +191,17 @@ class Collector:
             queries = (
                 f"is:pr author:{login} updated:>={since}",
                 f"is:pr reviewed-by:{login} -author:{login} updated:>={since}",
-                f"is:pr is:open draft:false author:{login} created:<{cutoff.isoformat()}",
+                f"is:pr is:open draft:false author:{login} -review:approved "
+                f"-review:changes_requested created:<{cutoff.isoformat()}",
             )
             for kind, query in zip(("authored", "reviewed", "waiting"), queries, strict=True):
                 for item in self._search(query):
+                    if kind == "waiting":  # old and idle: the search item says all we show
+                        key = f"{_repo_of(item)}#{item['number']}"
+                        if key not in seen:
+                            seen.add(key)
+                            facts.pull_requests.append(self._waiting(item))
+                        continue
                     key, pr, reviews = self._pull(item)
                     if pr is None:
                         continue
@@ -284,6 +291,27 @@ class Collector:
             "reviews": [to_json(r) for r in review_facts],
         }
         return key, pr, review_facts
+
+    def _waiting(self, item: dict[str, Any]) -> PullRequest:
+        """Return an old open PR that search says still waits for a review (no detail GETs)."""
+        repo = _repo_of(item)
+        opened = _time(item.get("created_at"))
+        return PullRequest(
+            repo=repo,
+            number=int(item["number"]),
+            title=item.get("title") or "",
+            url=item.get("html_url"),
+            state="open",
+            draft=bool(item.get("draft")),
+            author=(item.get("user") or {}).get("login", ""),
+            review_decision="waiting",
+            opened_at=opened,
+            updated_at=_time(item.get("updated_at")),
+            labels=tuple(label.get("name", "") for label in item.get("labels") or ()),
+            private=self._private(repo),
+            stale_review=opened is not None
+            and (self.end - opened).days > self.settings.stale_review_days,
+        )
 
     def _gone(self, key: str, stored: dict[str, Any] | None) -> PullRequest | None:
         """Note a purged pull request (404) and fall back to what the store knew of it."""
@@ -460,8 +488,10 @@ def review_decision(reviews: list[dict[str, Any]]) -> str:
 
 
 def _repo_of(item: dict[str, Any]) -> str:
-    """Return owner/name from a search item's repository_url (no request)."""
-    return "/".join(item["repository_url"].rstrip("/").split("/")[-2:])
+    """Return owner/name from a search item's repository_url, or its url (no request)."""
+    if item.get("repository_url"):
+        return "/".join(item["repository_url"].rstrip("/").split("/")[-2:])
+    return "/".join(item["url"].split("/repos/", 1)[1].split("/")[:2])
 
 
 def _reviews(stored: dict[str, Any]) -> list[Review]:
