@@ -133,6 +133,7 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         github = collect_for_config(config, people, day, (start, end), now, store)
     if github is not None:
         deploys = [*deploys, *github.deployments]
+        failures += github.failures
     return Facts(
         day=day,
         timezone=config.timezone,

@@ -383,3 +383,24 @@ def test_the_token_never_reaches_logs(server, tmp_path, caplog):
     assert caplog.records
     assert TOKEN not in caplog.text
     assert TOKEN not in stored
+
+
+def test_a_configured_repository_that_is_gone_is_named_and_the_rest_is_fresh(server, tmp_path):
+    a_day(server)
+    facts = collect_github(
+        GitHubSettings(api_url=server.base_url, repos=("acme/api", "acme/gone")),
+        (DEV,),
+        TOKEN,
+        DAY,
+        START,
+        END,
+        AFTERNOON,
+        Store(tmp_path),
+        backoff=0.01,
+    )
+    assert facts.stale is None
+    assert [(f.source, f.reason) for f in facts.failures] == [
+        ("GitHub acme/gone", "not found (404)")
+    ]
+    assert [d.environment for d in facts.deployments] == ["production"]
+    assert {p.number for p in facts.pull_requests} == {50, 102}  # acme/web is out of scope

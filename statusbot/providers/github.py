@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 
 from statusbot.config import Config, GitHubSettings
 from statusbot.http_cache import CACHE, BudgetExhausted, CachingAdapter, Stats, pruned
-from statusbot.model import Deployment, Person, PullRequest, Review, StaleSource, WorkflowRun
+from statusbot.model import (
+    Deployment,
+    Person,
+    PullRequest,
+    Review,
+    SourceFailure,
+    StaleSource,
+    WorkflowRun,
+)
 from statusbot.secrets import github_token
 from statusbot.state import Store
 
@@ -43,6 +51,7 @@ class GitHubFacts:
     deployments: list[Deployment] = field(default_factory=list)
     workflow_runs: list[WorkflowRun] = field(default_factory=list)
     stale: StaleSource | None = None
+    failures: list[SourceFailure] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
 
 
@@ -107,6 +116,7 @@ def collect_github(
         log.warning("GitHub: %s; keeping the last known facts of %s", reason, day)
         facts = _last_known(state, day, reason)
     else:
+        facts.failures = collector.failures
         if collector.problems:
             facts.stale = StaleSource(SOURCE, collector.oldest_fetch, "; ".join(collector.problems))
         state.setdefault("days", {})[day.isoformat()] = _day_record(facts, now)
@@ -176,7 +186,8 @@ class Collector:
         self.settings = settings
         self.pulls = pulls  # "owner/name#n" -> {"updated_at", "fetched_at", "pr", "reviews"}
         self.start, self.end, self.day, self.now = start, end, day, now
-        self.problems: list[str] = []
+        self.problems: list[str] = []  # facts kept from an earlier fetch, and why
+        self.failures: list[SourceFailure] = []  # what could not be read at all
         self.oldest_fetch: datetime | None = None
         self.private_repos: dict[str, bool] = {}
 
@@ -225,7 +236,7 @@ class Collector:
                 if self.settings.workflow_runs:
                     facts.workflow_runs += self._workflow_runs(repo)
             except UnknownObjectException:
-                self.problems.append(f"{repo} was not found (404)")
+                self.failures.append(SourceFailure(f"GitHub {repo}", "not found (404)"))
         facts.deployments.sort(key=lambda d: d.at)
         facts.workflow_runs.sort(key=lambda r: r.at)
         return facts
@@ -258,14 +269,14 @@ class Collector:
         key = f"{repo}#{number}"
         stored = self.pulls.get(key)
         if stored and stored.get("updated_at") == item.get("updated_at"):
-            return key, from_json(PullRequest, stored["pr"]), _reviews(stored)
+            return key, from_json(PullRequest, stored["pr"]), self._in_day(_reviews(stored))
         try:
             remote = self.client.get_repo(repo)
             pull = _complete(remote.get_pull(number))
             data = _data(pull)
             reviews = [_data(r) for r in pull.get_reviews()]
         except UnknownObjectException:
-            return key, self._gone(key, stored), _reviews(stored or {})
+            return key, self._gone(key, stored), self._in_day(_reviews(stored or {}))
         pr = _pull_request(repo, data, item, reviews)
         review_facts = [
             Review(
@@ -280,17 +291,18 @@ class Collector:
                 private=pr.private,
             )
             for r in reviews
-            if r.get("state") in REVIEW_STATES
-            and r.get("submitted_at")
-            and self.start <= _time(r["submitted_at"]) < self.end
+            if r.get("state") in REVIEW_STATES and r.get("submitted_at")
         ]
         self.pulls[key] = {
             "updated_at": item.get("updated_at"),
             "fetched_at": self.now.isoformat(),
             "pr": to_json(pr),
-            "reviews": [to_json(r) for r in review_facts],
+            "reviews": [to_json(r) for r in review_facts],  # all of them: any day may ask
         }
-        return key, pr, review_facts
+        return key, pr, self._in_day(review_facts)
+
+    def _in_day(self, reviews: list[Review]) -> list[Review]:
+        return [r for r in reviews if self.start <= r.at < self.end]
 
     def _waiting(self, item: dict[str, Any]) -> PullRequest:
         """Return an old open PR that search says still waits for a review (no detail GETs)."""
@@ -315,9 +327,10 @@ class Collector:
 
     def _gone(self, key: str, stored: dict[str, Any] | None) -> PullRequest | None:
         """Note a purged pull request (404) and fall back to what the store knew of it."""
-        self.problems.append(f"{key} was not found (404)")
         if not stored:
+            self.failures.append(SourceFailure(f"GitHub {key}", "not found (404)"))
             return None
+        self.problems.append(f"{key} was not found (404)")
         fetched = _time(stored["fetched_at"])
         self.oldest_fetch = min(self.oldest_fetch or fetched, fetched)
         return from_json(PullRequest, stored["pr"])
