@@ -9,17 +9,17 @@ fails, the day's last known facts come back from the store, marked stale with th
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import logging
 import os
 import time
 import typing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from statusbot.config import Config, GitHubSettings
-from statusbot.http_cache import CACHE, BudgetExhausted, CachingAdapter, Stats, pruned
 from statusbot.model import (
     Deployment,
     Person,
@@ -31,6 +31,9 @@ from statusbot.model import (
 )
 from statusbot.secrets import github_token
 from statusbot.state import Store
+
+if TYPE_CHECKING:
+    from statusbot.http_cache import CachingAdapter, Stats
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ class GitHubFacts:
     workflow_runs: list[WorkflowRun] = field(default_factory=list)
     stale: StaleSource | None = None
     failures: list[SourceFailure] = field(default_factory=list)
-    stats: Stats = field(default_factory=Stats)
+    stats: Stats | None = None
 
 
 def api_url(settings: GitHubSettings) -> str:
@@ -72,6 +75,9 @@ def collect_for_config(
     start, end = window
     logins = [p for p in people if p.github]
     if not logins:
+        return None
+    if importlib.util.find_spec("github") is None:
+        log.warning("GitHub: skipped, PyGithub is not installed (pip install 'statusbot[github]')")
         return None
     token = github_token(config.github.token_file)
     if token is None:
@@ -98,6 +104,8 @@ def collect_github(
     """Collect the day's GitHub facts; on failure return the day's last known ones, marked stale."""
     import requests
     from github import GithubException
+
+    from statusbot.http_cache import CACHE, BudgetExhausted, CachingAdapter, pruned
 
     state = store.load_json(STATE)
     cache = store.load_json(CACHE)
@@ -522,6 +530,8 @@ def describe_failure(exc: BaseException) -> str:
     """Return one line saying what failed, without any secret."""
     import requests
     from github import BadCredentialsException, GithubException, RateLimitExceededException
+
+    from statusbot.http_cache import BudgetExhausted
 
     if isinstance(exc, BadCredentialsException):
         return "the token was refused (401 Bad credentials)"
