@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from statusbot import markup as md
+from statusbot.compose_github import github_items, github_risks
 from statusbot.model import RISK_LEVELS, Commit, Deployment, Facts, TestSuiteResult
 
 MAX_SUMMARIES = 5
@@ -45,6 +46,7 @@ def compose(facts: Facts) -> Sections:
     """Return the day's sections, deterministically, from its facts."""
     items = [md.text(n.text) for n in facts.notes if not n.risk and not n.key_effort]
     items += _commit_lines(facts.commits)
+    items += github_items(facts)
     items += [_test_line(t) for t in facts.tests]
     coverage = _coverage_line(facts)
     if coverage:
@@ -124,12 +126,16 @@ def _coverage_line(facts: Facts) -> str | None:
 def _deploy_line(deploy: Deployment) -> str:
     env = md.text(deploy.environment, 80)
     version = md.link(md.text(deploy.version, 80), deploy.url)
+    if deploy.repo:
+        version = f"{md.text(deploy.repo, 80)} {version}"
     if deploy.status == "success":
         line = f"Deployed {version} to {env}"
     else:
         line = f"Deployment of {version} to {env}: {md.text(deploy.status, 40)}"
     if deploy.note:
         line += f" ({md.text(deploy.note, 200)})"
+    if deploy.creator:
+        line += f" (by {md.text(deploy.creator, 40)})"
     return line
 
 
@@ -149,10 +155,11 @@ def _risks(facts: Facts) -> list[Risk]:
             risks.append(
                 Risk(
                     "high",
-                    f"Deployment of {md.text(deploy.version, 80)} to "
+                    f"Deployment of {md.text(_in_repo(deploy), 160)} to "
                     f"{md.text(deploy.environment, 80)} ended in {deploy.status}",
                 )
             )
+    risks += [Risk(level, text) for level, text in github_risks(facts)]
     for failure in facts.failures:
         risks.append(
             Risk(
@@ -181,6 +188,10 @@ def _key_effort(facts: Facts) -> str:
     if facts.tests:
         return "Testing: " + ", ".join(md.text(t.name, 80) for t in facts.tests[:3])
     return "No key effort recorded for this day."
+
+
+def _in_repo(deploy: Deployment) -> str:
+    return f"{deploy.repo} {deploy.version}" if deploy.repo else deploy.version
 
 
 def _short(source: str) -> str:

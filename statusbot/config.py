@@ -13,6 +13,7 @@ from statusbot.errors import ConfigError
 from statusbot.model import Person
 
 CONFIG_NAME = "statusbot.yml"
+DEFAULT_GITHUB_API = "https://api.github.com"
 
 # Report globs used when no config file names any: cheap, non-recursive-at-top locations.
 DEFAULT_JUNIT_GLOBS = (
@@ -52,6 +53,17 @@ def _check_timezone(value: Any) -> str | None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         return f"unknown time zone {value!r}"
+    return None
+
+
+def _check_repo_names(value: Any) -> str | None:
+    bad = [v for v in value if v.count("/") != 1 or not all(v.split("/"))]
+    return f"expected owner/name, not {', '.join(map(repr, bad))}" if bad else None
+
+
+def _check_api_url(value: Any) -> str | None:
+    if not value.startswith(("https://", "http://")):
+        return f"expected an http(s) URL, not {value!r}"
     return None
 
 
@@ -98,6 +110,35 @@ SCHEMA: dict[str, Option] = {
     "stale_after_hours": Option(
         "number", 6, "hours a source may fail before the day's page shows a stale banner"
     ),
+    "publish.allow_private_data": Option(
+        "bool", False, "publish facts from private GitHub repositories (Pages sites are public)"
+    ),
+    "github": Option("dict", {}, "GitHub pull requests, reviews, CI and deployments"),
+    "github.repos": Option(
+        "strs",
+        [],
+        "owner/name repositories to watch; default: all the person touched",
+        _check_repo_names,
+    ),
+    "github.orgs": Option("strs", [], "organisations to search in"),
+    "github.api_url": Option(
+        "str",
+        DEFAULT_GITHUB_API,
+        "REST API root (GitHub Enterprise); GITHUB_API_URL overrides",
+        _check_api_url,
+    ),
+    "github.stale_review_days": Option(
+        "int", 2, "days a ready pull request may wait for review before it is a risk"
+    ),
+    "github.exclude_repos": Option("strs", [], "owner/name repositories to leave out"),
+    "github.exclude_labels": Option("strs", [], "pull request labels to leave out"),
+    "github.token_file": Option(
+        "path?", None, "file holding the GitHub token (never the token itself)"
+    ),
+    "github.workflow_runs": Option(
+        "bool", False, "list the day's Actions workflow runs of github.repos"
+    ),
+    "github.time_budget": Option("int", 60, "seconds the GitHub provider may take per cycle"),
 }
 
 PERSON_SCHEMA: dict[str, Option] = {
@@ -105,6 +146,21 @@ PERSON_SCHEMA: dict[str, Option] = {
     "github": Option("str?", None, "GitHub login"),
     "emails": Option("strs", [], "commit author emails"),
 }
+
+
+@dataclass(frozen=True)
+class GitHubSettings:
+    """The github.* keys."""
+
+    repos: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    api_url: str = DEFAULT_GITHUB_API
+    stale_review_days: int = 2
+    exclude_repos: tuple[str, ...] = ()
+    exclude_labels: tuple[str, ...] = ()
+    token_file: Path | None = None
+    workflow_runs: bool = False
+    time_budget: int = 60
 
 
 @dataclass(frozen=True)
@@ -129,6 +185,8 @@ class Config:
     push_retries: int = 3
     squash_after_days: int | None = None
     stale_after_hours: float = 6.0
+    github: GitHubSettings = field(default_factory=GitHubSettings)
+    allow_private_data: bool = False
 
     @property
     def embedded(self) -> bool:
@@ -206,6 +264,18 @@ def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:
         push_retries=values["publish.push_retries"],
         squash_after_days=values["publish.squash_after_days"],
         stale_after_hours=float(values["stale_after_hours"]),
+        github=GitHubSettings(
+            repos=tuple(values["github.repos"]),
+            orgs=tuple(values["github.orgs"]),
+            api_url=values["github.api_url"].rstrip("/"),
+            stale_review_days=values["github.stale_review_days"],
+            exclude_repos=tuple(values["github.exclude_repos"]),
+            exclude_labels=tuple(values["github.exclude_labels"]),
+            token_file=values["github.token_file"],
+            workflow_runs=values["github.workflow_runs"],
+            time_budget=values["github.time_budget"],
+        ),
+        allow_private_data=values["publish.allow_private_data"],
     )
 
 
@@ -278,7 +348,11 @@ def _coerce(raw: Any, option: Option, base: Path) -> tuple[Any, str | None]:
         if isinstance(raw, bool) or not isinstance(raw, numeric) or raw < 0:
             noun = "a whole number" if kind == "int" else "a number"
             got = repr(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else None
-            return None, f"expected {noun} of 0 or more, got {got or _type(raw)}"
+            return None, f"expected {noun} >= 0, got {got or _type(raw)}"
+        return raw, None
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            return None, f"expected true or false, got {_type(raw)}"
         return raw, None
     if kind == "list":
         if not isinstance(raw, list):

@@ -99,6 +99,76 @@ class Deployment:
     url: str | None = None
     note: str | None = None
     source: str = "recorded"
+    sha: str | None = None
+    creator: str | None = None
+    repo: str | None = None
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """A pull request of one of the people, as GitHub showed it in the day window."""
+
+    repo: str
+    number: int
+    title: str
+    url: str | None
+    state: str  # open, closed or merged
+    draft: bool
+    author: str
+    commits: int | None = None
+    additions: int | None = None
+    deletions: int | None = None
+    review_decision: str | None = None  # approved, changes_requested, waiting
+    head_branch: str | None = None
+    head_sha: str | None = None
+    ci_state: str | None = None  # passing, failing, pending; None without checks
+    failing_checks: tuple[str, ...] = ()
+    opened_at: datetime | None = None
+    updated_at: datetime | None = None
+    merged_at: datetime | None = None
+    closed_at: datetime | None = None
+    labels: tuple[str, ...] = ()
+    private: bool = False
+    stale_review: bool = False  # open, ready and waiting longer than github.stale_review_days
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review one of the people gave on someone else's pull request."""
+
+    repo: str
+    number: int
+    title: str
+    url: str | None
+    author: str
+    reviewer: str
+    state: str  # approved, changes_requested, commented
+    at: datetime
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    """A GitHub Actions workflow run of the day."""
+
+    repo: str
+    name: str
+    status: str
+    conclusion: str | None
+    branch: str | None
+    url: str | None
+    at: datetime
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class StaleSource:
+    """A source whose facts are the last known ones, fetched at fetched_at, because it failed."""
+
+    source: str
+    fetched_at: datetime | None
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -134,6 +204,10 @@ class Facts:
     deployments: tuple[Deployment, ...] = ()
     notes: tuple[Note, ...] = ()
     failures: tuple[SourceFailure, ...] = field(default=())
+    pull_requests: tuple[PullRequest, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    workflow_runs: tuple[WorkflowRun, ...] = ()
+    stale: tuple[StaleSource, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data."""

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from statusbot.compose import Sections, compose
 from statusbot.config import Config
-from statusbot.errors import ConfigError, StatusbotError
+from statusbot.errors import ConfigError, PublishError, StatusbotError
 from statusbot.model import (
     CoverageChange,
     CoverageReport,
@@ -98,7 +98,7 @@ def report_files(
     return sorted(p for p in found if lo <= p.stat().st_mtime < hi)
 
 
-def collect(config: Config, day: date, store: Store) -> Facts:
+def collect(config: Config, day: date, store: Store, now: datetime | None = None) -> Facts:
     """Gather the day's facts from every source; a failing source is noted, not fatal."""
     from statusbot.providers.git import collect_commits
     from statusbot.providers.records import collect_records
@@ -125,6 +125,15 @@ def collect(config: Config, day: date, store: Store) -> Facts:
         reports = [replace(r, source=_relative(config, r.source)) for r in reports]
         failures += [_labelled(config, "coverage report", f) for f in bad]
     notes, deploys = collect_records(store, day)
+    github = None
+    if any(p.github for p in people):  # the GitHub client's imports cost time: only when needed
+        from statusbot.providers.github import collect_for_config
+
+        now = now or datetime.now(UTC)
+        github = collect_for_config(config, people, day, (start, end), now, store)
+    if github is not None:
+        deploys = [*deploys, *github.deployments]
+        failures += github.failures
     return Facts(
         day=day,
         timezone=config.timezone,
@@ -136,6 +145,10 @@ def collect(config: Config, day: date, store: Store) -> Facts:
         deployments=tuple(sorted(deploys, key=lambda d: d.at)),
         notes=tuple(notes),
         failures=tuple(failures),
+        pull_requests=tuple(github.pull_requests) if github else (),
+        reviews=tuple(github.reviews) if github else (),
+        workflow_runs=tuple(github.workflow_runs) if github else (),
+        stale=(github.stale,) if github and github.stale else (),
     )
 
 
@@ -211,18 +224,22 @@ def commit_message(facts: Facts) -> str:
         (len(facts.coverage), "coverage report"),
         (len(facts.deployments), "deployment"),
         (len(facts.notes), "note"),
-        (len(facts.failures), "stale source"),
+        (len(facts.pull_requests), "pull request"),
+        (len(facts.reviews), "review"),
+        (len(facts.failures) + len(facts.stale), "stale source"),
     ]
     parts = [f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in counts if n]
     return f"statusbot: daily status {facts.day} ({', '.join(parts) or 'no activity'})"
 
 
-def render_all(config: Config, day: date, store: Store) -> tuple[Facts, Sections, dict[str, str]]:
+def render_all(
+    config: Config, day: date, store: Store, now: datetime | None = None
+) -> tuple[Facts, Sections, dict[str, str]]:
     """Collect, compose and render one day."""
     from statusbot.render import render_site
     from statusbot.site import with_history
 
-    facts = collect(config, day, store)
+    facts = collect(config, day, store, now)
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, compose(facts))
     return facts, sections, {**render_site(facts, sections, config), **history_files}
@@ -242,7 +259,13 @@ def publish(
     from statusbot.render import page_path
 
     store = store_for(config)
-    facts, sections, files = render_all(config, day, store)
+    facts, sections, files = render_all(config, day, store, now)
+    private = private_repos(facts)
+    if private and not config.allow_private_data:
+        raise PublishError(
+            f"refusing to publish facts from private repositories ({', '.join(private)}): "
+            "GitHub Pages sites are public; set publish.allow_private_data: true to publish them"
+        )
     checkpoint.reach("collected")
     failing: dict[str, dict[str, str]] = {}
     if now is not None:  # a source failing for long gets a banner on the page
@@ -287,6 +310,12 @@ def _squash(config: Config, now: datetime, remote: str | None) -> str | None:
     except StatusbotError as exc:
         log.warning("%s", exc.message)
         return f"squash not pushed: {exc.message}"
+
+
+def private_repos(facts: Facts) -> list[str]:
+    """Return the private repositories whose facts are on the page."""
+    items = [*facts.pull_requests, *facts.reviews, *facts.workflow_runs, *facts.deployments]
+    return sorted({i.repo for i in items if getattr(i, "private", False) and i.repo})
 
 
 def failures_summary(failures: tuple[SourceFailure, ...]) -> list[str]:

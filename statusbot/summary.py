@@ -56,11 +56,8 @@ def risk_id(day: date, text: str) -> str:
 
 def merged_prs(facts: Facts) -> int:
     """Return how many pull requests were merged: from GitHub facts, else GitHub merge commits."""
-    prs = getattr(facts, "pull_requests", None)
-    if prs is not None:
-        return sum(
-            1 for pr in prs if getattr(pr, "merged", False) or getattr(pr, "state", "") == "merged"
-        )
+    if facts.pull_requests:
+        return sum(1 for pr in facts.pull_requests if pr.state == "merged" or pr.merged_at)
     return sum(
         1 for c in facts.commits if c.is_merge and c.summary.startswith("Merge pull request")
     )

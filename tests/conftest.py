@@ -50,6 +50,10 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "GIT_COMMITTER_DATE",
         "GIT_AUTHOR_NAME",
         "GIT_AUTHOR_EMAIL",
+        "GITHUB_TOKEN",
+        "STATUSBOT_GITHUB_TOKEN",
+        "GITHUB_API_URL",
+        "CREDENTIALS_DIRECTORY",
     ):
         monkeypatch.delenv(var, raising=False)
 

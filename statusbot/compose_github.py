@@ -1,0 +1,144 @@
+"""Pure composition of the GitHub facts: pull request, review and workflow sentences, and risks."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from statusbot import markup as md
+from statusbot.model import Facts, PullRequest, Review, WorkflowRun
+
+MAX_CHECKS = 5
+FAILED_RUNS = {"failure", "timed_out", "startup_failure"}
+
+
+def github_items(facts: Facts) -> list[str]:
+    """Return the Accomplishments lines of the day's pull requests, reviews and workflow runs."""
+    start, end = _window(facts.day, facts.timezone)
+    label = _labeller(facts)
+    lines = [_pull_line(p, label, start, end) for p in facts.pull_requests]
+    lines += _review_lines(facts.reviews, label)
+    lines += _run_lines(facts.workflow_runs)
+    return [line for line in lines if line]
+
+
+def github_risks(facts: Facts) -> list[tuple[str, str]]:
+    """Return (level, text) risks: failing CI, reviews waited on, failed runs, stale GitHub."""
+    label = _labeller(facts)
+    risks = []
+    for pr in facts.pull_requests:
+        if pr.state == "open" and pr.ci_state == "failing":
+            names = [md.text(n, 80) for n in pr.failing_checks[:MAX_CHECKS]]
+            more = len(pr.failing_checks) - len(names)
+            listed = ", ".join(names) + (f" and {more} more" if more else "")
+            text = f"CI failing on pull request {_ref(pr, label)}"
+            risks.append(("high", text + (f": {listed}" if listed else "")))
+    for pr in facts.pull_requests:
+        if pr.stale_review and pr.opened_at is not None:
+            opened = pr.opened_at.astimezone(ZoneInfo(facts.timezone)).date()
+            days = (facts.day - opened).days
+            waited = f"{days} day" if days == 1 else f"{days} days"
+            text = f"Pull request {_ref(pr, label)} has waited {waited} for review"
+            risks.append(("medium", text))
+    for run in facts.workflow_runs:
+        if run.conclusion in FAILED_RUNS:
+            where = f" on {md.text(run.branch, 80)}" if run.branch else ""
+            name = md.link(md.text(run.name, 80), run.url)
+            risks.append(("medium", f"Workflow {name} failed in {md.text(run.repo, 80)}{where}"))
+    for stale in facts.stale:
+        source = md.text(stale.source, 40)
+        if stale.fetched_at is None:
+            text = f"{source} facts unavailable: {md.text(stale.reason, 200)}"
+        else:
+            at = stale.fetched_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
+            text = f"{source} facts as of {at} ({md.text(stale.reason, 200)})"
+        risks.append(("medium", text))
+    return risks
+
+
+def _window(day: date, timezone: str) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(timezone)
+    return (
+        datetime.combine(day, time(0), tzinfo=tz),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz),
+    )
+
+
+def _labeller(facts: Facts) -> bool:
+    """Return True when the page spans several repositories, so links name theirs."""
+    repos = {p.repo for p in facts.pull_requests} | {r.repo for r in facts.reviews}
+    return len(repos) > 1
+
+
+def _ref(item: PullRequest | Review, with_repo: bool) -> str:
+    """Return "[#102](url) for <title>", the reference page's way to name a pull request."""
+    label = f"{md.text(item.repo, 80)}#{item.number}" if with_repo else f"#{item.number}"
+    return f"{md.link(label, item.url)} for {md.text(item.title, 160)}"
+
+
+def _within(moment: datetime | None, start: datetime, end: datetime) -> bool:
+    return moment is not None and start <= moment < end
+
+
+def _pull_line(pr: PullRequest, with_repo: bool, start: datetime, end: datetime) -> str | None:
+    opened = _within(pr.opened_at, start, end)
+    if pr.state == "merged" and _within(pr.merged_at, start, end):
+        verb = "Created and merged" if opened else "Merged"
+        return f"{verb} pull request {_ref(pr, with_repo)}{_details(pr, state=False)}"
+    if pr.state == "closed" and _within(pr.closed_at, start, end):
+        return f"Closed pull request {_ref(pr, with_repo)} without merging"
+    if opened:
+        return f"Created pull request {_ref(pr, with_repo)}{_details(pr)}"
+    if _within(pr.updated_at, start, end):
+        return f"Updated pull request {_ref(pr, with_repo)}{_details(pr)}"
+    return None  # only here for a risk (waiting for review)
+
+
+def _details(pr: PullRequest, state: bool = True) -> str:
+    parts = []
+    if pr.commits is not None:
+        parts.append(f"{pr.commits} commit" + ("" if pr.commits == 1 else "s"))
+    if pr.additions is not None and pr.deletions is not None:
+        parts.append(f"+{pr.additions}/−{pr.deletions} lines")
+    if state and pr.state == "open":
+        if pr.draft:
+            parts.append("draft")
+        else:
+            parts.append(
+                {"approved": "approved", "changes_requested": "changes requested"}.get(
+                    pr.review_decision or "", "ready for review"
+                )
+            )
+        if pr.ci_state:
+            parts.append(f"CI {pr.ci_state}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _review_lines(reviews: tuple[Review, ...], with_repo: bool) -> list[str]:
+    latest: dict[tuple[str, int], Review] = {}
+    for review in sorted(reviews, key=lambda r: r.at):
+        key = (review.repo, review.number)
+        # A comment after a verdict does not replace the verdict.
+        if review.state != "commented" or key not in latest:
+            latest[key] = review
+    lines = []
+    for review in latest.values():
+        state = review.state.replace("_", " ")
+        by = f" by {md.text(review.author, 40)}" if review.author else ""
+        lines.append(f"Reviewed pull request {_ref(review, with_repo)}{by} ({state})")
+    return lines
+
+
+def _run_lines(runs: tuple[WorkflowRun, ...]) -> list[str]:
+    by_repo: dict[str, list[WorkflowRun]] = defaultdict(list)
+    for run in runs:
+        by_repo[run.repo].append(run)
+    lines = []
+    for repo in sorted(by_repo):
+        counts = Counter(r.conclusion or r.status for r in by_repo[repo])
+        listed = ", ".join(f"{n} {md.text(k, 30)}" for k, n in sorted(counts.items()))
+        total = len(by_repo[repo])
+        noun = "workflow run" if total == 1 else "workflow runs"
+        lines.append(f"Ran {total} {noun} in {md.text(repo, 80)} ({listed})")
+    return lines

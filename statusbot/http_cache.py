@@ -1,0 +1,217 @@
+"""A requests adapter under PyGithub: conditional GETs, rate-limit guard, retries, time budget.
+
+PyGithub sends If-None-Match only from `.update()`; this adapter sends it on every GET whose
+answer it has seen before (ETags and bodies kept in the local store across runs) and turns a 304,
+which costs nothing of GitHub's primary rate limit, back into the remembered 200 for PyGithub.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+
+log = logging.getLogger(__name__)
+
+CACHE = "github-http-cache.json"
+KEEP_DAYS = 7  # entries unused this long are dropped when the cache is saved
+RETRIES = 2  # extra attempts after a 5xx or a timeout
+MAX_WAIT = 60.0  # longest Retry-After we sleep through (and only within the time budget)
+RETRY_STATUSES = (500, 502, 503, 504)
+RATE_HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "X-RateLimit-Used",
+    "X-RateLimit-Resource",
+    "Date",
+)
+KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Link", "X-GitHub-Media-Type")
+
+
+class BudgetExhausted(Exception):
+    """The cycle must stop: out of time, or the rate limit's reserve is reached."""
+
+
+@dataclass
+class Stats:
+    """What one cycle cost, per rate-limit bucket."""
+
+    sent: int = 0
+    not_modified: int = 0
+    retries: int = 0
+    by_bucket: dict[str, int] = field(default_factory=dict)  # answers other than 304
+    remaining: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # limit, left, reset
+
+    def counted(self, bucket: str) -> int:
+        """Return how many requests of a bucket were not answered 304."""
+        return self.by_bucket.get(bucket, 0)
+
+
+def bucket_of(url: str) -> str:
+    """Return GitHub's rate-limit bucket for an API URL."""
+    path = urlsplit(url).path
+    return "search" if "/search/" in path or path.endswith("/search") else "core"
+
+
+class CachingAdapter(HTTPAdapter):
+    """An HTTPAdapter that revalidates cached GETs, retries boundedly and keeps a budget."""
+
+    def __init__(
+        self,
+        entries: dict[str, Any],
+        *,
+        day: str,
+        deadline: float,
+        backoff: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(max_retries=0)
+        self.entries = entries
+        self.day = day
+        self.deadline = deadline
+        self.backoff = backoff
+        self.clock = clock
+        self.sleep = sleep
+        self.stats = Stats()
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Send one request the cheap way; see the module docstring."""
+        url = request.url or ""
+        bucket = bucket_of(url)
+        self._check_budget(bucket)
+        key = entry = None
+        if request.method == "GET":
+            key = f"{request.headers.get('Accept', '')} {url}"
+            entry = self.entries.get(key)
+            if entry and entry.get("etag"):
+                request.headers["If-None-Match"] = entry["etag"]
+            elif entry and entry.get("last_modified"):
+                request.headers["If-Modified-Since"] = entry["last_modified"]
+        response = self._send_with_retries(request, bucket, kwargs)
+        if response.status_code == 304 and entry is not None:
+            self.stats.not_modified += 1
+            entry["seen"] = self.day
+            return _replayed(entry, response)
+        self.stats.by_bucket[bucket] = self.stats.by_bucket.get(bucket, 0) + 1
+        if key and response.status_code == 200:
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
+            if etag or modified:
+                self.entries[key] = {
+                    "etag": etag,
+                    "last_modified": modified,
+                    "headers": {
+                        h: response.headers[h] for h in KEPT_HEADERS if h in response.headers
+                    },
+                    "body": response.content.decode("utf-8", errors="replace"),
+                    "seen": self.day,
+                }
+        return response
+
+    def _send_with_retries(
+        self, request: requests.PreparedRequest, bucket: str, kwargs: dict[str, Any]
+    ) -> requests.Response:
+        attempt = 0
+        while True:
+            left = self.deadline - self.clock()
+            if left <= 0:
+                raise BudgetExhausted("the GitHub time budget ran out")
+            timeout = kwargs.get("timeout")
+            kwargs["timeout"] = left if timeout is None else min(float(timeout), left)
+            self.stats.sent += 1
+            try:
+                response = super().send(request, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if attempt >= RETRIES:
+                    raise
+                log.info("GitHub request failed (%s), retrying", type(exc).__name__)
+                self._pause(self.backoff * 2**attempt)
+                attempt += 1
+                continue
+            self._note_rate(bucket, response)
+            wait = self._retry_wait(response, attempt)
+            if wait is None:
+                return response
+            log.info("GitHub answered %s, retrying in %.1fs", response.status_code, wait)
+            response.close()
+            self._pause(wait)
+            attempt += 1
+
+    def _retry_wait(self, response: requests.Response, attempt: int) -> float | None:
+        """Return how long to wait before trying again, or None to hand the answer on."""
+        status = response.status_code
+        if status in RETRY_STATUSES and attempt < RETRIES:
+            return self.backoff * 2**attempt
+        if status in (403, 429) and "Retry-After" in response.headers and attempt < RETRIES:
+            try:
+                wait = float(response.headers["Retry-After"])
+            except ValueError:
+                return None
+            # A secondary limit: wait it out only when it is short and fits the budget.
+            if wait <= MAX_WAIT and self.clock() + wait < self.deadline:
+                return wait
+        return None
+
+    def _pause(self, seconds: float) -> None:
+        if self.clock() + seconds >= self.deadline:
+            raise BudgetExhausted("the GitHub time budget ran out while retrying")
+        self.stats.retries += 1
+        self.sleep(seconds)
+
+    def _note_rate(self, bucket: str, response: requests.Response) -> None:
+        headers = response.headers
+        try:
+            limit = int(headers["X-RateLimit-Limit"])
+            left = int(headers["X-RateLimit-Remaining"])
+            reset = int(headers.get("X-RateLimit-Reset", "0"))
+        except (KeyError, ValueError):
+            return
+        self.stats.remaining[headers.get("X-RateLimit-Resource", bucket)] = (limit, left, reset)
+
+    def _check_budget(self, bucket: str) -> None:
+        """Stop before the bucket is exhausted, leaving a reserve for other tools of the user."""
+        if self.clock() >= self.deadline:
+            raise BudgetExhausted("the GitHub time budget ran out")
+        known = self.stats.remaining.get(bucket)
+        if known is None:
+            return
+        limit, left, reset = known
+        if reset and reset <= time.time():  # a new window has begun since we last heard
+            return
+        if left <= max(1, limit // 100):
+            raise BudgetExhausted(f"the GitHub {bucket} rate limit is nearly used up ({left} left)")
+
+
+def _replayed(entry: dict[str, Any], fresh: requests.Response) -> requests.Response:
+    """Return the remembered 200 answer, with the fresh answer's rate-limit headers."""
+    response = requests.Response()
+    response.status_code = 200
+    response.reason = "OK (revalidated)"
+    headers = CaseInsensitiveDict(entry.get("headers") or {})
+    for name in RATE_HEADERS:
+        if name in fresh.headers:
+            headers[name] = fresh.headers[name]
+    response.headers = headers
+    response._content = entry["body"].encode("utf-8")
+    response.encoding = "utf-8"
+    response.url = fresh.url
+    response.request = fresh.request
+    response.connection = fresh.connection
+    return response
+
+
+def pruned(entries: dict[str, Any], today: str, keep_days: int = KEEP_DAYS) -> dict[str, Any]:
+    """Return the entries used in the last keep_days days (ISO dates compare as text)."""
+    from datetime import date, timedelta
+
+    cutoff = (date.fromisoformat(today) - timedelta(days=keep_days)).isoformat()
+    return {k: v for k, v in entries.items() if isinstance(v, dict) and v.get("seen", "") >= cutoff}
