@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -404,3 +405,20 @@ def test_a_configured_repository_that_is_gone_is_named_and_the_rest_is_fresh(ser
     ]
     assert [d.environment for d in facts.deployments] == ["production"]
     assert {p.number for p in facts.pull_requests} == {50, 102}  # acme/web is out of scope
+
+
+def test_stored_facts_come_back_as_model_objects_even_under_a_frozen_clock():
+    """The stale fallback rebuilds pull requests from the store; times must be datetimes."""
+    from freezegun import freeze_time
+
+    from statusbot.model import PullRequest
+    from statusbot.providers.github import from_json
+
+    data = {"repo": "a/b", "number": 1, "title": "t", "url": "https://github.com/a/b/pull/1",
+            "state": "open", "draft": False, "author": "dev1",
+            "opened_at": "2026-02-08T10:00:00+00:00", "failing_checks": ["lint"]}  # fmt: skip
+    for frozen in (False, True):
+        with freeze_time("2026-02-09", tick=True) if frozen else contextlib.nullcontext():
+            pr = from_json(PullRequest, data)
+            assert pr.opened_at == datetime(2026, 2, 8, 10, 0, tzinfo=UTC)
+            assert pr.failing_checks == ("lint",)

@@ -30,6 +30,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import USER, bare_remote, commit, git, make_repo
 from freezegun import freeze_time
+from github_server import FakeGitHub
 
 from statusbot.checkpoint import POINTS
 from statusbot.cli import cli
@@ -58,6 +59,8 @@ class Soak:
     facts: dict[str, list[str]] = field(default_factory=dict)  # day -> commit summaries
     good: dict[str, list[str]] = field(default_factory=dict)  # day -> facts at last good run
     elsewhere: list[str] = field(default_factory=list)  # files pushed by another machine
+    github: FakeGitHub | None = None  # the loopback GitHub the runs talk to
+    prs: dict[str, list[int]] = field(default_factory=dict)  # day -> pull requests opened
 
     @property
     def site(self) -> Path:
@@ -97,7 +100,13 @@ class Soak:
             "STATUSBOT_PAUSE_AT": pause_at, "STATUSBOT_PAUSE_SECONDS": str(seconds),
             "STATUSBOT_PAUSE_FILE": str(marker),
         }  # fmt: skip
-        args = [self.now.isoformat(), "--config", str(self.root / "statusbot.yml"), "publish"]
+        args = [
+            self.now.isoformat(),
+            "--verbose",
+            "--config",
+            str(self.root / "statusbot.yml"),
+            "publish",
+        ]
         return subprocess.Popen(
             [sys.executable, "-c", MAIN_AT, *args], env=env, cwd=self.root,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -174,9 +183,48 @@ def cycle_two_at_once(soak: Soak) -> None:
     soak.outcomes["gave way to a concurrent run"] += 1
 
 
-# name -> (weight, cycle). GitHub faults (5xx, timeout, rate limit) are added here later.
+def github_fault(soak: Soak, **failure: object) -> None:
+    """Run a cycle while GitHub fails; the page keeps the last GitHub facts, marked stale."""
+    gh = soak.github
+    assert gh is not None
+    delay = failure.pop("server_delay", 0.0)
+    if failure:
+        gh.fail("/", times=100, **failure)  # type: ignore[arg-type]
+    gh.delay = float(delay)  # type: ignore[arg-type]
+    try:
+        code = soak.run()
+    finally:
+        gh.failures.clear()
+        gh.delay = 0.0
+    assert code == 0, soak.outputs[-1]
+    page = git(soak.site, "show", f"gh-pages:_posts/{soak.day()}-daily-status.md")
+    assert "GitHub facts as of" in page, page  # the page says its GitHub facts are stale
+    soak.outcomes["exit 0 (GitHub failing)"] += 1
+
+
+def cycle_github_5xx(soak: Soak) -> None:
+    """GitHub answers 502 to everything."""
+    github_fault(soak, status=502, message="Bad Gateway")
+
+
+def cycle_github_rate_limited(soak: Soak) -> None:
+    """GitHub says the rate limit is used up."""
+    reset = str(int(time.time()) + 3600)
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+    github_fault(soak, status=403, message="API rate limit exceeded", headers=headers)
+
+
+def cycle_github_timeout(soak: Soak) -> None:
+    """GitHub answers slower than the provider's time budget."""
+    github_fault(soak, server_delay=1.5)
+
+
+# name -> (weight, cycle).
 FAULTS: dict[str, tuple[float, Callable[[Soak], None]]] = {
-    "none": (0.76, cycle_clean),
+    "none": (0.68, cycle_clean),
+    "github 5xx": (0.04, cycle_github_5xx),
+    "github rate limited": (0.03, cycle_github_rate_limited),
+    "github timeout": (0.01, cycle_github_timeout),
     "remote moved": (0.10, cycle_remote_moved),
     "network down": (0.08, cycle_network_down),
     "killed mid-run": (0.03, cycle_killed),
@@ -184,7 +232,7 @@ FAULTS: dict[str, tuple[float, Callable[[Soak], None]]] = {
 }
 
 
-def setup_world(tmp_path: Path) -> Soak:
+def setup_world(tmp_path: Path, github: FakeGitHub) -> Soak:
     app = make_repo(tmp_path / "app")
     site = make_repo(tmp_path / "site")
     commit(site, "Site repo", START - timedelta(days=30))
@@ -198,9 +246,11 @@ def setup_world(tmp_path: Path) -> Soak:
         f"    emails: [{USER[1]}]\nsources:\n  git: [app]\n  junit: []\n  coverage: []\n"
         "publish:\n  repo: site\n  lock_wait: 0.2\n  push_retries: 3\n"
         "  squash_after_days: 1\n"
+        f"github:\n  api_url: {github.base_url}\n  repos: [acme/app]\n  time_budget: 1\n"
     )
+    github.add_repo("acme/app")
     assert app.is_dir()
-    return Soak(tmp_path, random.Random(SEED))
+    return Soak(tmp_path, random.Random(SEED), github=github)
 
 
 def add_facts(soak: Soak) -> None:
@@ -209,6 +259,11 @@ def add_facts(soak: Soak) -> None:
         summary = f"Work item {sum(len(v) for v in soak.facts.values()) + 1}"
         commit(soak.root / "app", summary, soak.now, filename=f"w{soak.rng.randrange(10**9)}.txt")
         soak.facts.setdefault(soak.day(), []).append(summary)
+    if soak.github is not None and soak.rng.random() < 0.05:
+        number = 100 + sum(len(v) for v in soak.prs.values())
+        soak.github.add_pull("acme/app", number, title=f"Soak change {number}", author="dev1",
+                             created=soak.now, updated=soak.now)  # fmt: skip
+        soak.prs.setdefault(soak.day(), []).append(number)
 
 
 def check_pages(soak: Soak) -> int:
@@ -245,7 +300,13 @@ def check_history(soak: Soak) -> int:
 
 
 def test_soak(tmp_path, capsys):
-    soak = setup_world(tmp_path)
+    github = FakeGitHub(token=TOKEN, core_limit=10**6, search_limit=10**6)
+    with github.running():
+        soak_run(tmp_path, capsys, github)
+
+
+def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
+    soak = setup_world(tmp_path, github)
     names = list(FAULTS)
     weights = [FAULTS[n][0] for n in names]
     started = time.monotonic()
@@ -288,12 +349,19 @@ def test_soak(tmp_path, capsys):
         (tmp_path / "final-site" / "days" / d / "index.html").is_file() for d in days_with_facts
     )
 
+    # GitHub: the last day's settled page lists its pull requests; failing cycles said so.
+    last = max(soak.prs) if soak.prs else None
+    if last is not None:
+        text = git(soak.origin, "show", f"gh-pages:_posts/{last}-daily-status.md")
+        assert all(f"pull/{n})" in text for n in soak.prs[last]), text
+
     figures = {
         "cycles": CYCLES,
         "simulated hours": CYCLES / 4,
         "faults": dict(sorted(soak.faults.items())),
         "outcomes": dict(sorted(soak.outcomes.items())),
         "days with facts": len(days_with_facts),
+        "pull requests on GitHub": sum(len(v) for v in soak.prs.values()),
         "facts (commits)": sum(len(v) for v in soak.facts.values()),
         "pages": pages,
         "commits on gh-pages": commits,

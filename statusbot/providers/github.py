@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import os
 import time
+import types
 import typing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -598,13 +599,20 @@ def from_json(cls: type, data: dict[str, Any]) -> Any:
         if f.name not in data:
             continue
         value = data[f.name]
-        hint = str(hints[f.name])
-        if "datetime" in hint and isinstance(value, str):
+        hint = hints[f.name]
+        union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+        kinds = typing.get_args(hint) if union else (hint,)
+        if isinstance(value, str) and any(_is_datetime(k) for k in kinds):
             value = _time(value)
-        elif "tuple" in hint and isinstance(value, list):
+        elif isinstance(value, list) and any(typing.get_origin(k) is tuple for k in kinds):
             value = tuple(value)
         values[f.name] = value
     return cls(**values)
+
+
+def _is_datetime(kind: object) -> bool:
+    # A type, not its name: under freezegun the hint is FakeDatetime, a subclass of datetime.
+    return isinstance(kind, type) and issubclass(kind, datetime)
 
 
 def local_time(moment: datetime, timezone: str) -> str:
