@@ -69,18 +69,19 @@ class CachingAdapter(HTTPAdapter):
         entries: dict[str, Any],
         *,
         day: str,
-        deadline: float,
+        budget: float,
         backoff: float = 0.5,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(max_retries=0)
         self.entries = entries
         self.day = day
-        self.deadline = deadline
         self.backoff = backoff
-        self.clock = clock
-        self.sleep = sleep
+        # Looked up now, not at import: the deadline and every later reading use one clock.
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.deadline = self.clock() + budget
         self.stats = Stats()
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:

@@ -12,7 +12,6 @@ import dataclasses
 import importlib.util
 import logging
 import os
-import time
 import types
 import typing
 from dataclasses import dataclass, field
@@ -113,7 +112,7 @@ def collect_github(
     adapter = CachingAdapter(
         cache.setdefault("entries", {}),
         day=now.date().isoformat(),
-        deadline=time.monotonic() + settings.time_budget,
+        budget=settings.time_budget,
         backoff=backoff,
     )
     client = _client(api_url(settings), token, adapter)
