@@ -146,6 +146,7 @@ class FakeGitHub:
         self.reset_at = int(time.time()) + 3600
         self.lock = threading.Lock()
         self.base_url = ""
+        self.scopes: str | None = None  # X-OAuth-Scopes of a classic token; None: fine-grained
         self._httpd: ThreadingHTTPServer | None = None
 
     # ---- data ------------------------------------------------------------------------------
@@ -249,12 +250,13 @@ class FakeGitHub:
         if path == "/rate_limit":
             return self._rate_limit()
         with self.lock:
-            if self.used[bucket] >= self.limits[bucket]:
-                body = {
-                    "message": "API rate limit exceeded for user ID 1.",
-                    "documentation_url": "https://docs.github.com/rest/rate-limit",
-                }
-                return self._finish(bucket, 403, body, {}, count=False)
+            exhausted = self.used[bucket] >= self.limits[bucket]
+        if exhausted:  # answered outside the lock: _finish takes it again
+            body = {
+                "message": "API rate limit exceeded for user ID 1.",
+                "documentation_url": "https://docs.github.com/rest/rate-limit",
+            }
+            return self._finish(bucket, 403, body, {}, count=False)
         found = self._route(path, query)
         if found is None:
             body = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
@@ -295,6 +297,7 @@ class FakeGitHub:
                 "X-RateLimit-Reset": str(self.reset_at),
                 "X-RateLimit-Used": str(self.used[bucket]),
                 "X-RateLimit-Resource": bucket,
+                **({"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}),
                 **headers,
             }
         if body is None:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import bare_remote, commit, git, make_repo
+from github_server import TOKEN, FakeGitHub
 
-from statusbot.commands import doctor
+from statusbot.secrets import ENV_NAMES
 
 
-def project(tmp_path: Path, github: str | None = None) -> Path:
+def project(tmp_path: Path, github: str | None = None, api_url: str | None = None) -> Path:
     app = make_repo(tmp_path / "app")
     commit(app, "Work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
     site = make_repo(tmp_path / "site")
@@ -22,6 +23,7 @@ def project(tmp_path: Path, github: str | None = None) -> Path:
     (tmp_path / "statusbot.yml").write_text(
         f"timezone: UTC\npeople:\n  - name: Dev One{login}\n    emails: [dev1@example.com]\n"
         "sources:\n  git: [app]\npublish:\n  repo: site\n"
+        + (f"github:\n  api_url: {api_url}\n  repos: [acme/api, acme/gone]\n" if api_url else "")
     )
     return tmp_path
 
@@ -68,7 +70,7 @@ def test_all_checks_pass(tmp_path, run_cli, active_timer):
 
 def test_failures_print_the_fix_and_exit_1(tmp_path, run_cli, monkeypatch):
     root = project(tmp_path, github="dev1")
-    for name in doctor.TOKEN_ENV:
+    for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
     git(root / "site", "remote", "set-url", "origin", str(tmp_path / "gone.git"))
@@ -91,29 +93,78 @@ def test_failures_print_the_fix_and_exit_1(tmp_path, run_cli, monkeypatch):
     )
 
 
-def test_token_from_a_systemd_credential_and_the_github_hook(
-    tmp_path, run_cli, monkeypatch, active_timer
+@pytest.fixture
+def github() -> FakeGitHub:
+    server = FakeGitHub(core_limit=5000)
+    server.add_repo("acme/api", private=True)
+    server.scopes = "repo, read:org"
+    with server.running():
+        yield server
+
+
+def test_token_from_a_systemd_credential_is_checked_with_github(
+    tmp_path, run_cli, monkeypatch, active_timer, github
 ):
-    root = project(tmp_path, github="dev1")
-    for name in doctor.TOKEN_ENV:
+    root = project(tmp_path, github="dev1", api_url=github.base_url)
+    for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     creds = tmp_path / "creds"
     creds.mkdir()
-    (creds / "github-token").write_text("secret-value\n")
+    (creds / "github-token").write_text(TOKEN + "\n")
     monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
-    seen = []
 
-    def hook(config):
-        seen.append(config.people[0].github)
-        return [doctor.Check("github rate limit", False, "3 requests left; wait an hour")]
-
-    monkeypatch.setattr(doctor, "GITHUB_CHECKS", [hook])
     result = run_cli(root, "doctor")
-    assert seen == ["dev1"]
-    assert "ok   github token: found in the systemd credential github-token" in result.output
-    assert "FAIL github rate limit: 3 requests left; wait an hour" in result.output
-    assert "secret-value" not in result.output
+
+    lines = result.output.splitlines()
+    assert f"ok   github token: found in {creds / 'github-token'}" in lines
+    assert "ok   github access: token accepted, scopes: repo, read:org" in lines
+    assert "ok   github rate limit: 5000 of 5000 left this hour" in lines
+    assert "ok   github repo acme/api: readable (private)" in lines
+    assert (
+        "FAIL github repo acme/gone: GitHub answered 404: Not Found; check the name, "
+        "or give the token read access to it"
+    ) in lines
+    assert TOKEN not in result.output
     assert result.exit_code == 1
+
+
+def test_a_refused_token_a_missing_scope_and_a_spent_rate_limit_are_named(
+    tmp_path, run_cli, monkeypatch, active_timer, github
+):
+    root = project(tmp_path, github="dev1", api_url=github.base_url)
+    monkeypatch.setenv("GITHUB_TOKEN", "not-the-token")
+    refused = run_cli(root, "doctor")
+    assert (
+        "FAIL github access: "
+        f"{github.base_url}: the token was refused (401 Bad credentials); make a new token"
+    ) in refused.output.splitlines()
+    assert "github repo" not in refused.output  # nothing more is asked with a refused token
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    github.scopes = "read:user"
+    github.used["core"] = 4990
+    result = run_cli(root, "doctor")
+    lines = result.output.splitlines()
+    assert (
+        "FAIL github access: scopes read:user cannot read pull requests; give the classic token "
+        "the repo scope (or public_repo for public repositories)"
+    ) in lines
+    assert "warn github rate limit: only 10 of 5000 left this hour" in lines
+    github.used["core"] = 5000
+    spent = run_cli(root, "doctor").output.splitlines()
+    assert any(line.startswith("FAIL github rate limit: 0 of 5000 left until ") for line in spent)
+
+
+def test_a_fine_grained_token_is_checked_per_repository(
+    tmp_path, run_cli, monkeypatch, active_timer, github
+):
+    root = project(tmp_path, github="dev1", api_url=github.base_url)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    github.scopes = None
+    lines = run_cli(root, "doctor").output.splitlines()
+    assert (
+        "ok   github access: token accepted (fine-grained: access is checked per repository below)"
+    ) in lines
 
 
 def test_bad_config_is_one_failed_check(tmp_path, run_cli):
@@ -133,13 +184,16 @@ def test_actions_workflow_counts_as_a_schedule(tmp_path, run_cli, monkeypatch):
     assert "ok   schedule: GitHub Actions workflow .github/workflows/statusbot.yml" in result.output
 
 
-def test_token_from_the_environment_wins(tmp_path, run_cli, monkeypatch, active_timer):
-    root = project(tmp_path, github="dev1")
-    for name in doctor.TOKEN_ENV:
+def test_token_from_the_environment_wins(tmp_path, run_cli, monkeypatch, active_timer, github):
+    root = project(tmp_path, github="dev1", api_url=github.base_url)
+    for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GITHUB_TOKEN", "env-secret")
-    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path / "no-such-dir"))
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    (creds / "github-token").write_text("a-credential-that-loses\n")
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(creds))
     result = run_cli(root, "doctor")
-    assert result.exit_code == 0, result.output
     assert "ok   github token: found in $GITHUB_TOKEN" in result.output
-    assert "env-secret" not in result.output
+    assert "ok   github access: token accepted, scopes: repo, read:org" in result.output
+    assert TOKEN not in result.output and "a-credential-that-loses" not in result.output

@@ -1,27 +1,26 @@
 """`statusbot doctor`: check everything an unattended run needs; print ok or the fix for each.
 
-GITHUB_CHECKS is the hook for the GitHub provider: functions (config) -> [Check] that test the
-token's validity and scopes, rate-limit headroom and access to each configured repository.
+The GitHub checks (token accepted, scopes, rate-limit headroom, access to each configured
+repository) ask GitHub itself, through the GitHub provider's client.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import click
 
 from statusbot.errors import StatusbotError
-from statusbot.token import TOKEN_ENV, find_token
+from statusbot.secrets import github_token
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
     from statusbot.config import Config
 
-__all__ = ["GITHUB_CHECKS", "TOKEN_ENV", "Check", "run"]
+__all__ = ["Check", "run"]
 
 
 @dataclass(frozen=True)
@@ -38,15 +37,6 @@ class Check:
         return f"{mark} {self.name}: {self.detail}"
 
 
-GITHUB_CHECKS: list[Callable[[Config], list[Check]]] = []
-
-
-def token_source() -> str | None:
-    """Return where a GitHub token is found (an env variable or a systemd credential)."""
-    found = find_token()
-    return found[1] if found else None
-
-
 def check_config(obj: Context) -> tuple[Check, Config | None]:
     """Load the config."""
     try:
@@ -58,18 +48,26 @@ def check_config(obj: Context) -> tuple[Check, Config | None]:
 
 
 def check_token(config: Config) -> list[Check]:
-    """Check the GitHub token is there when GitHub is configured, then the GitHub hooks."""
+    """Check the GitHub token is there when GitHub is configured, then ask GitHub about it."""
     wants_github = any(p.github for p in config.people)
     if not wants_github:
         return [Check("github token", None, "skipped: no GitHub login configured in people")]
-    source = token_source()
-    if source is None:
-        fix = "set GITHUB_TOKEN, or put it in the systemd credential file (statusbot timer install)"
+    try:
+        token = github_token(config.github.token_file)
+    except StatusbotError as exc:
+        return [Check("github token", False, exc.message)]
+    if token is None:
+        fix = (
+            "set STATUSBOT_GITHUB_TOKEN or GITHUB_TOKEN, set github.token_file, or put it in the "
+            "systemd credential file (statusbot timer install)"
+        )
         return [Check("github token", False, f"missing; {fix}")]
-    checks = [Check("github token", True, f"found in {source}")]
-    for hook in GITHUB_CHECKS:
-        checks += hook(config)
-    return checks
+    from statusbot.providers.github_doctor import github_checks
+
+    found = github_checks(config.github, token.value)
+    return [Check("github token", True, f"found in {token.origin}")] + [
+        Check(name, ok, detail) for name, ok, detail in found
+    ]
 
 
 def check_push(config: Config) -> Check:
