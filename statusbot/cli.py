@@ -224,7 +224,7 @@ def note(
 
 @cli.group()
 def record() -> None:
-    """Record an event made outside the sources (a deployment)."""
+    """Record an event made outside the sources (a deployment, a metric)."""
 
 
 @record.command("deploy")
@@ -264,6 +264,27 @@ def record_deploy(
     from statusbot.commands.record import record_deploy as run
 
     run(obj, obj.config(), environment, version, status, url, note_text)
+
+
+@record.command("metric")
+@click.argument("name")
+@click.argument("value", type=float)
+@click.option("--unit", default="", metavar="U", help="Unit shown after the value, e.g. s, ms, %.")
+@click.option("--label", default="", metavar="L", help="What was measured, e.g. AAP Direct.")
+@click.option(
+    "--better",
+    type=click.Choice(("lower", "higher")),
+    default=None,
+    help="Which way is an improvement; default: lower for time units (s, ms, min), else higher.",
+)
+@pass_context
+def record_metric(
+    obj: Context, name: str, value: float, unit: str, label: str, better: str | None
+) -> None:
+    """Record a measured figure, e.g. `record metric "Provisioning time" 147 --unit s`."""
+    from statusbot.commands.record import record_metric as run
+
+    run(obj, obj.config(), name, value, unit, label, better)
 
 
 @cli.command()

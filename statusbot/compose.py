@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from statusbot import markup as md
 from statusbot.compose_github import github_items, github_risks
+from statusbot.compose_metrics import metric_items
 from statusbot.model import RISK_LEVELS, Commit, Deployment, Facts, TestSuiteResult
 
 MAX_SUMMARIES = 5
@@ -52,6 +53,7 @@ def compose(facts: Facts) -> Sections:
     if coverage:
         items.append(coverage)
     items += [_deploy_line(d) for d in facts.deployments]
+    items += metric_items(facts)
     return Sections(
         accomplishments=tuple(items),
         risks=tuple(_risks(facts)),

@@ -88,6 +88,7 @@ SCHEMA: dict[str, Option] = {
     "sources.coverage": Option(
         "globs", None, "Cobertura/JaCoCo XML, coverage.py JSON, lcov, Go coverprofile"
     ),
+    "sources.metrics": Option("globs", [], "metric JSON files written during the day"),
     "publish": Option("dict", {}, "where the site is written"),
     "publish.repo": Option("path", ".", "the repository whose Pages branch is written"),
     "publish.branch": Option("str", "gh-pages", "the Pages branch"),
@@ -139,6 +140,11 @@ SCHEMA: dict[str, Option] = {
         "bool", False, "list the day's Actions workflow runs of github.repos"
     ),
     "github.time_budget": Option("int", 60, "seconds the GitHub provider may take per cycle"),
+    "summarizer": Option("dict", {}, "an optional command that writes the sections' prose"),
+    "summarizer.command": Option(
+        "argv?", None, "argv list, or a string split like a shell (never run by one)"
+    ),
+    "summarizer.timeout": Option("number", 60, "seconds the summarizer may take"),
 }
 
 PERSON_SCHEMA: dict[str, Option] = {
@@ -187,6 +193,9 @@ class Config:
     stale_after_hours: float = 6.0
     github: GitHubSettings = field(default_factory=GitHubSettings)
     allow_private_data: bool = False
+    metric_globs: tuple[str, ...] = ()
+    summarizer_command: tuple[str, ...] | None = None
+    summarizer_timeout: float = 60.0
 
     @property
     def embedded(self) -> bool:
@@ -276,6 +285,9 @@ def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:
             time_budget=values["github.time_budget"],
         ),
         allow_private_data=values["publish.allow_private_data"],
+        metric_globs=tuple(values["sources.metrics"]),
+        summarizer_command=values["summarizer.command"],
+        summarizer_timeout=float(values["summarizer.timeout"]),
     )
 
 
@@ -364,6 +376,8 @@ def _coerce(raw: Any, option: Option, base: Path) -> tuple[Any, str | None]:
         if not _is_str_list(raw):
             return None, f"expected a list of strings, got {_type(raw)}"
         return list(raw), None
+    if kind == "argv":
+        return _argv(raw)
     if kind == "path":
         if not isinstance(raw, str) or not raw:
             return None, f"expected a path, got {_type(raw)}"
@@ -384,6 +398,20 @@ def _coerce(raw: Any, option: Option, base: Path) -> tuple[Any, str | None]:
             )
         return paths, None
     raise AssertionError(f"unknown option kind {option.kind}")
+
+
+def _argv(raw: Any) -> tuple[tuple[str, ...] | None, str | None]:
+    """Return a command as an argv tuple: a list of strings, or a string split like a shell."""
+    if isinstance(raw, str):
+        import shlex
+
+        try:
+            raw = shlex.split(raw)
+        except ValueError as exc:
+            return None, f"cannot split the command: {exc}"
+    if not _is_str_list(raw) or not raw or not raw[0]:
+        return None, f"expected a command (a string or a list of strings), got {_type(raw)}"
+    return tuple(raw), None
 
 
 def _people(raw: list[Any], problems: list[str]) -> tuple[Person, ...]:

@@ -183,6 +183,21 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A measured figure (recorded or read from a metrics file), beside its last earlier value."""
+
+    name: str
+    value: float
+    unit: str = ""
+    label: str = ""
+    better: str = "lower"  # lower or higher: which way is an improvement
+    at: datetime | None = None
+    source: str = "recorded"
+    before: float | None = None  # the last value of (name, label) on an earlier day
+    before_day: date | None = None
+
+
+@dataclass(frozen=True)
 class SourceFailure:
     """A source that could not be read this cycle, and why."""
 
@@ -208,6 +223,7 @@ class Facts:
     reviews: tuple[Review, ...] = ()
     workflow_runs: tuple[WorkflowRun, ...] = ()
     stale: tuple[StaleSource, ...] = ()
+    metrics: tuple[Metric, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data."""

@@ -125,6 +125,8 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         reports = [replace(r, source=_relative(config, r.source)) for r in reports]
         failures += [_labelled(config, "coverage report", f) for f in bad]
     notes, deploys = collect_records(store, day)
+    metrics, bad = _metrics(config, store, day, start, end)
+    failures += bad
     github = None
     if any(p.github for p in people):  # the GitHub client's imports cost time: only when needed
         from statusbot.providers.github import collect_for_config
@@ -149,7 +151,20 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         reviews=tuple(github.reviews) if github else (),
         workflow_runs=tuple(github.workflow_runs) if github else (),
         stale=(github.stale,) if github and github.stale else (),
+        metrics=tuple(metrics),
     )
+
+
+def _metrics(
+    config: Config, store: Store, day: date, start: datetime, end: datetime
+) -> tuple[list, list[SourceFailure]]:
+    """Return the day's recorded and file metrics beside their earlier values, and bad files."""
+    from statusbot.providers.metrics import collect_metric_files, recorded_metrics, with_baselines
+
+    found, bad = collect_metric_files(report_files(config, config.metric_globs, start, end))
+    found = [replace(m, source=_relative(config, m.source)) for m in found]
+    failures = [_labelled(config, "metrics file", f) for f in bad]
+    return with_baselines([*recorded_metrics(store, day), *found], store, day), failures
 
 
 def _relative(config: Config, source: str) -> str:
@@ -240,8 +255,15 @@ def render_all(
     from statusbot.site import with_history
 
     facts = collect(config, day, store, now)
+    sections = compose(facts)
+    if config.summarizer_command:  # an optional command rewrites the prose; its claims are checked
+        from statusbot.summarizer import summarize
+
+        sections = summarize(
+            facts, sections, config.summarizer_command, config.summarizer_timeout, store
+        )
     # Open risks carry over from earlier days; index, archive, week and charts come along.
-    sections, history_files = with_history(config, store, facts, compose(facts))
+    sections, history_files = with_history(config, store, facts, sections)
     return facts, sections, {**render_site(facts, sections, config), **history_files}
 
 
@@ -287,7 +309,10 @@ def publish(
         push_retries=config.push_retries,
     )
     if not dry_run:
+        from statusbot.providers.metrics import record_metric_snapshots
+
         record_snapshots(store, facts)
+        record_metric_snapshots(store, facts.metrics, facts.day)
     squashed = None
     if config.squash_after_days is not None and now is not None and not dry_run:
         squashed = _squash(config, now, remote if push else None)

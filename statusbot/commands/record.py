@@ -1,4 +1,4 @@
-"""`statusbot note` and `statusbot record deploy`: append to the local store."""
+"""`statusbot note`, `statusbot record deploy` and `record metric`: append to the local store."""
 
 from __future__ import annotations
 
@@ -41,6 +41,30 @@ def record_deploy(
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
     record = deploy_record(environment, version, status, url, note, day, obj.now)
     _store(obj, config, record, f"deploy of {version} to {environment} for {day}")
+
+
+def record_metric(
+    obj: Context,
+    config: Config,
+    name: str,
+    value: float,
+    unit: str,
+    label: str,
+    better: str | None,
+) -> None:
+    """Store a measured figure for the day."""
+    from statusbot.providers.metrics import check_value, metric_record
+
+    if not name.strip():
+        raise StatusbotError("the metric name is empty")
+    try:
+        value = check_value(value)
+    except ValueError as exc:
+        raise StatusbotError(f"metric {name!r}: {exc}") from None
+    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+    record = metric_record(name.strip(), value, unit.strip(), label.strip(), better, day, obj.now)
+    what = f"metric {name.strip()}" + (f" ({label.strip()})" if label.strip() else "")
+    _store(obj, config, record, f"{what} for {day}")
 
 
 def _store(obj: Context, config: Config, record: dict, what: str) -> None:
