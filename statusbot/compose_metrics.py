@@ -38,10 +38,10 @@ def metric_items(facts: Facts) -> list[str]:
 
 
 def _figure(value: float, unit: str) -> str:
-    unit = md.text(unit, 20)
     if not unit:
         return number(value)
-    return f"{number(value)}{unit}" if len(unit) <= 3 else f"{number(value)} {unit}"
+    shown = md.text(unit, 20)
+    return f"{number(value)}{shown}" if len(unit) <= 3 else f"{number(value)} {shown}"
 
 
 def _metric_line(metric: Metric) -> str:

@@ -1,0 +1,243 @@
+"""The optional summarizer: real subprocess scripts, its checks, its cache and its fallbacks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from conftest import USER, bare_remote, branch_file, commit, git, make_repo
+
+from statusbot.compose import compose
+from statusbot.config import build
+from statusbot.errors import ConfigError
+from statusbot.model import CoverageChange, Facts, Note, Person, PullRequest
+from statusbot.state import Store
+from statusbot.summarizer import summarize
+
+DAY = date(2026, 2, 10)
+AT = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+
+GOOD = """\
+## Accomplishments
+- Merged #42 (https://github.com/acme/app/pull/42) and raised coverage by 13.1% in 2 commits
+- Released v1.4.0 on *main* | fast
+## Risks & Challenges
+- **HIGH:** Flaky DNS on staging
+- A slow review
+## Key Effort
+Shipping the AAP Direct provider
+"""
+
+SCRIPT = """\
+import json, os, sys, time
+from pathlib import Path
+data = json.load(sys.stdin)
+with open({counter!r}, "a") as f:
+    f.write(repr(os.environ.get("GITHUB_TOKEN")) + " " + str(len(data["facts"]["notes"])) + "\\n")
+{body}
+"""
+
+
+def script(tmp_path: Path, name: str, body: str) -> tuple[str, ...]:
+    """Write a summarizer script that counts its calls; return its command."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(SCRIPT.format(counter=str(tmp_path / f"{name}.calls"), body=body))
+    return (sys.executable, str(path))
+
+
+def printing(text: str) -> str:
+    return f"sys.stdout.write({text!r})"
+
+
+def calls(tmp_path: Path, name: str) -> list[str]:
+    path = tmp_path / f"{name}.calls"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def day_facts(**kw: object) -> Facts:
+    pr = PullRequest(
+        repo="acme/app",
+        number=42,
+        title="AAP Direct provider",
+        url="https://github.com/acme/app/pull/42",
+        state="merged",
+        draft=False,
+        author="dev1",
+    )
+    base = {
+        "day": DAY,
+        "timezone": "UTC",
+        "people": (Person("Dev One", ("dev1@example.com",), "dev1"),),
+        "pull_requests": (pr,),
+        "coverage_changes": (CoverageChange("coverage.xml", "aap_client", 73.9, 87.0),),
+        "notes": (Note("Released v1.4.0", AT, DAY),),
+    }
+    return Facts(**{**base, **kw})
+
+
+def run(tmp_path: Path, command: tuple[str, ...], facts: Facts | None = None, timeout=20.0):
+    facts = facts or day_facts()
+    return facts, summarize(facts, compose(facts), command, timeout, Store(tmp_path / "store"))
+
+
+def test_a_good_summary_is_used_escaped_and_runs_without_the_token(tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret")
+    _, sections = run(tmp_path, script(tmp_path, "good", printing(GOOD)))
+    assert sections.accomplishments == (
+        "Merged &#35;42 (https://github.com/acme/app/pull/42) and raised coverage by "
+        "13.1&#37; in 2 commits",
+        "Released v1.4.0 on &#42;main&#42; &#124; fast",
+    )
+    assert [(r.level, r.text) for r in sections.risks] == [
+        ("high", "Flaky DNS on staging"),
+        ("medium", "A slow review"),
+    ]
+    assert sections.key_effort == "Shipping the AAP Direct provider"
+    assert calls(tmp_path, "good") == ["None 1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "reason"),
+    [
+        ("slow", "time.sleep(60)", "took longer than 1s"),
+        ("fails", "sys.exit(3)", "exited with code 3"),
+        ("silent", "pass", "wrote nothing"),
+        ("garbage", printing("Lorem ipsum dolor sit amet"), "expected the headings"),
+        ("binary", "sys.stdout.buffer.write(b'\\xff\\xfe## x')", "not UTF-8"),
+        ("pr", printing(GOOD.replace("#42 (", "#4242 (")), "pull request #4242 is not in"),
+        ("percent", printing(GOOD.replace("13.1%", "45.5%")), "percentage 45.5% is not in"),
+        ("count", printing(GOOD.replace("in 2 commits", "in 977 commits")), "number 977"),
+        ("url", printing(GOOD.replace("pull/42", "pull/43")), "URL https://github.com/acme"),
+        ("version", printing(GOOD.replace("v1.4.0", "v9.9.9")), "version v9.9.9 is not"),
+        ("sha", printing(GOOD.replace("fast", "deadbeef1")), "sha deadbeef1 is not"),
+        ("liquid", printing(GOOD.replace("fast", "{{ site.github }}")), "Liquid"),
+        ("html", printing(GOOD.replace("fast", "<script>x</script>")), "HTML is not allowed"),
+        ("front", printing("---\nlayout: x\n---\n" + GOOD), "--- line"),
+        ("twice", printing(GOOD + "## Key Effort\nMore\n"), "expected the headings"),
+        ("order", printing(GOOD.replace("## Accomplishments", "## Other")), "expected the head"),
+        ("empty", printing(GOOD.split("## Key Effort")[0] + "## Key Effort\n"), "Key Effort"),
+    ],
+)
+def test_a_failing_or_lying_summarizer_falls_back_to_the_built_in_text(
+    tmp_path, caplog, name, body, reason
+):
+    facts = day_facts()
+    with caplog.at_level(logging.WARNING):
+        _, sections = run(tmp_path, script(tmp_path, name, body), facts, timeout=1.0)
+    assert sections == compose(facts)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith("summarizer not used: ")
+    assert reason in warnings[0]
+    assert len(calls(tmp_path, name)) == 1
+
+
+def test_the_command_runs_once_per_fact_set_and_failures_are_cached_too(tmp_path):
+    good = script(tmp_path, "good", printing(GOOD))
+    failing = script(tmp_path, "fails", "sys.exit(3)")
+    facts = day_facts()
+    first = run(tmp_path, good, facts)[1]
+    assert run(tmp_path, good, facts)[1] == first  # from the cache: same verified text
+    assert len(calls(tmp_path, "good")) == 1
+    more = replace(facts, notes=(*facts.notes, Note("Paired on DNS", AT, DAY)))
+    run(tmp_path, good, more)
+    run(tmp_path, good, more)
+    assert calls(tmp_path, "good") == ["None 1", "None 2"]
+    run(tmp_path, failing, facts)
+    run(tmp_path, failing, facts)
+    assert len(calls(tmp_path, "fails")) == 1  # a broken command is not retried every cycle
+    run(tmp_path, good, facts)  # another command's result replaced the day's cache entry
+    assert len(calls(tmp_path, "good")) == 3
+
+
+def test_a_missing_command_is_a_logged_fallback(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        facts, sections = run(tmp_path, (str(tmp_path / "no-such-tool"),))
+    assert sections == compose(facts)
+    assert "summarizer not used: cannot run" in caplog.text
+
+
+def test_summarizer_config_takes_a_list_or_a_string_split_like_a_shell(tmp_path):
+    listed = build({"summarizer": {"command": ["llm", "-m", "a b"]}}, base=tmp_path, path=None)
+    split = build(
+        {"summarizer": {"command": "llm -m 'a b'", "timeout": 5}}, base=tmp_path, path=None
+    )
+    assert listed.summarizer_command == split.summarizer_command == ("llm", "-m", "a b")
+    assert (listed.summarizer_timeout, split.summarizer_timeout) == (60.0, 5.0)
+    assert build({}, base=tmp_path, path=None).summarizer_command is None
+    with pytest.raises(ConfigError, match=r"summarizer\.command: expected a command"):
+        build({"summarizer": {"command": 3}}, base=tmp_path, path=None)
+    with pytest.raises(ConfigError, match=r"summarizer\.command: cannot split"):
+        build({"summarizer": {"command": "llm 'open"}}, base=tmp_path, path=None)
+
+
+def test_publish_uses_the_verified_summary_and_calls_the_command_once(tmp_path, run_cli):
+    from freezegun import freeze_time
+
+    app = make_repo(tmp_path / "app")
+    commit(app, "Add the parser", datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+    site = make_repo(tmp_path / "site")
+    commit(site, "Site", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
+    origin = bare_remote(tmp_path / "origin.git")
+    git(site, "remote", "add", "origin", str(origin))
+    text = "## Accomplishments\n- Wrote the parser\n## Risks & Challenges\nNone identified.\n"
+    text += "## Key Effort\nThe parser\n"
+    command = script(tmp_path, "good", printing(text))
+    (tmp_path / "statusbot.yml").write_text(f"""\
+timezone: UTC
+people:
+  - name: Dev One
+    emails: [{USER[1]}]
+sources:
+  git: [app]
+  junit: []
+  coverage: []
+publish:
+  repo: site
+  remote: origin
+summarizer:
+  command: [{command[0]!r}, {command[1]!r}]
+""")
+    with freeze_time(datetime(2026, 2, 10, 12, 0, tzinfo=UTC)):
+        first = run_cli(tmp_path, "publish")
+        second = run_cli(tmp_path, "publish")
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert len(calls(tmp_path, "good")) == 1
+    page = branch_file(origin, "gh-pages", "_posts/2026-02-10-daily-status.md")
+    assert "## Accomplishments\n- Wrote the parser\n" in page
+    assert "Add the parser" not in page
+    assert page.rstrip().endswith("## Key Effort\nThe parser")
+
+
+def test_publish_with_a_lying_summarizer_publishes_the_built_in_text(tmp_path, run_cli, caplog):
+    from freezegun import freeze_time
+
+    app = make_repo(tmp_path / "app")
+    commit(app, "Add the parser", datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+    text = "## Accomplishments\n- Merged #77, 99.5% faster\n## Risks & Challenges\n"
+    text += "## Key Effort\nThe parser\n"
+    command = script(tmp_path, "liar", printing(text))
+    (tmp_path / "statusbot.yml").write_text(f"""\
+timezone: UTC
+people:
+  - name: Dev One
+    emails: [{USER[1]}]
+sources:
+  git: [app]
+  junit: []
+  coverage: []
+publish:
+  repo: app
+  remote: null
+summarizer:
+  command: {" ".join(command)!r}
+""")
+    with freeze_time(datetime(2026, 2, 10, 12, 0, tzinfo=UTC)), caplog.at_level(logging.WARNING):
+        result = run_cli(tmp_path, "publish")
+    assert result.exit_code == 0, result.output
+    assert "summarizer not used: pull request #77 is not in the facts" in caplog.text
+    page = branch_file(app, "gh-pages", "_posts/2026-02-10-daily-status.md")
+    assert "Add the parser" in page and "#77" not in page and "99.5" not in page
