@@ -12,7 +12,8 @@
 # with a digit) must occur in a string of the facts or the built-in text; every percentage and
 # every standalone number (digits not touching a letter, digit, "_", "." or "#" on their left) must
 # equal, as a number, one occurring in the facts (a JSON number or digits inside a string) or in
-# the built-in text. Numbers written as words are not checked.
+# the built-in text. Numbers written as words are not checked. Risks may be reworded, not hidden:
+# it must mark at least as many critical and as many high risks as the built-in composer did.
 #
 # The accepted text is then rebuilt line by line: list items and the three headings stay
 # structure, risk lines keep their bold level marker, and every line's content goes through
@@ -151,10 +152,22 @@ def _verified(text: str, data: str) -> str:
     tag = re.search(r"<[A-Za-z/!?]", text)
     if tag:
         raise Unverified(f"HTML is not allowed ({text[tag.start() : tag.start() + 12]!r}...)")
-    _check_claims(text, json.loads(data))
-    if not parse(text).key_effort:
+    given = json.loads(data)
+    _check_claims(text, given)
+    parsed = parse(text)
+    if not parsed.key_effort:
         raise Unverified("the Key Effort section is empty")
+    _check_risks_kept(parsed.risks, given["sections"]["risks"])
     return text
+
+
+def _check_risks_kept(risks: tuple[Risk, ...], built_in: list[str]) -> None:
+    """Raise Unverified when the summary has fewer critical or high risks than the facts give."""
+    for level in ("critical", "high"):
+        wanted = sum(1 for r in built_in if r.startswith(f"**{level.upper()}:**"))
+        found = sum(1 for r in risks if r.level == level)
+        if found < wanted:
+            raise Unverified(f"{wanted} {level} risk(s) in the facts, {found} in the summary")
 
 
 def _heading(line: str) -> bool:

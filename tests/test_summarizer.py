@@ -74,7 +74,7 @@ def day_facts(**kw: object) -> Facts:
         "people": (Person("Dev One", ("dev1@example.com",), "dev1"),),
         "pull_requests": (pr,),
         "coverage_changes": (CoverageChange("coverage.xml", "aap_client", 73.9, 87.0),),
-        "notes": (Note("Released v1.4.0", AT, DAY),),
+        "notes": (Note("Released v1.4.0", AT, DAY), Note("Flaky DNS", AT, DAY, risk="high")),
     }
     return Facts(**{**base, **kw})
 
@@ -97,7 +97,7 @@ def test_a_good_summary_is_used_escaped_and_runs_without_the_token(tmp_path, mon
         ("medium", "A slow review"),
     ]
     assert sections.key_effort == "Shipping the AAP Direct provider"
-    assert calls(tmp_path, "good") == ["None 1"]
+    assert calls(tmp_path, "good") == ["None 2"]
 
 
 @pytest.mark.parametrize(
@@ -119,6 +119,7 @@ def test_a_good_summary_is_used_escaped_and_runs_without_the_token(tmp_path, mon
         ("front", printing("---\nlayout: x\n---\n" + GOOD), "--- line"),
         ("twice", printing(GOOD + "## Key Effort\nMore\n"), "expected the headings"),
         ("order", printing(GOOD.replace("## Accomplishments", "## Other")), "expected the head"),
+        ("hides", printing(GOOD.replace("**HIGH:** Flaky", "**LOW:** Flaky")), "1 high risk"),
         ("empty", printing(GOOD.split("## Key Effort")[0] + "## Key Effort\n"), "Key Effort"),
     ],
 )
@@ -145,7 +146,7 @@ def test_the_command_runs_once_per_fact_set_and_failures_are_cached_too(tmp_path
     more = replace(facts, notes=(*facts.notes, Note("Paired on DNS", AT, DAY)))
     run(tmp_path, good, more)
     run(tmp_path, good, more)
-    assert calls(tmp_path, "good") == ["None 1", "None 2"]
+    assert calls(tmp_path, "good") == ["None 2", "None 3"]
     run(tmp_path, failing, facts)
     run(tmp_path, failing, facts)
     assert len(calls(tmp_path, "fails")) == 1  # a broken command is not retried every cycle

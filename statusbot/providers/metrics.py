@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from statusbot.model import Metric, SourceFailure
-from statusbot.providers.files import BadReport, collect_each, read_bytes
 from statusbot.state import Store
 
 log = logging.getLogger(__name__)
@@ -82,6 +81,8 @@ def _metric(entry: Any, at: datetime | None, source: str) -> Metric:
 
 def parse_metrics_file(path: Path) -> list[Metric]:
     """Return the metrics of one JSON file, or raise BadReport saying what is wrong."""
+    from statusbot.providers.files import BadReport, read_bytes  # XML parsers: import on use
+
     data = read_bytes(path)
     try:
         doc = json.loads(data.decode("utf-8-sig"))
@@ -102,6 +103,8 @@ def parse_metrics_file(path: Path) -> list[Metric]:
 
 def collect_metric_files(paths: list[Path]) -> tuple[list[Metric], list[SourceFailure]]:
     """Return the metrics of every readable file and one failure per bad file."""
+    from statusbot.providers.files import collect_each
+
     return collect_each(paths, parse_metrics_file)
 
 
