@@ -242,3 +242,27 @@ summarizer:
     assert "summarizer not used: pull request #77 is not in the facts" in caplog.text
     page = branch_file(app, "gh-pages", "_posts/2026-02-10-daily-status.md")
     assert "Add the parser" in page and "#77" not in page and "99.5" not in page
+
+
+ECHO = """\
+d = data["sections"]
+out = ["## Accomplishments"] + ["- " + a for a in d["accomplishments"]]
+out += ["## Risks & Challenges"] + ["- " + r for r in d["risks"]]
+out += ["## Key Effort", d["key_effort"]]
+sys.stdout.write("\\n".join(out) + "\\n")
+"""
+
+
+def test_the_built_in_text_echoed_back_passes_every_check(tmp_path, caplog):
+    from statusbot.model import Metric
+
+    metrics = (
+        Metric("Provisioning time", 147.0, "s", "AAP Direct", "lower", before=649.0),
+        Metric("Provisioning time", 649.0, "s", "Fulfillment", "lower"),
+    )
+    facts = day_facts(metrics=metrics)
+    with caplog.at_level(logging.WARNING):
+        _, sections = run(tmp_path, script(tmp_path, "echo", ECHO), facts)
+    assert caplog.text == ""
+    assert "4.4x faster provisioning" in " ".join(sections.accomplishments)
+    assert len(calls(tmp_path, "echo")) == 1
