@@ -225,6 +225,16 @@ def publish_site(
     return PublishResult(branch, commit, tuple(changed), True, note, rebuilt)
 
 
+def branch_tips(repo: Path, branch: str, remote: str | None) -> tuple[str | None, str | None]:
+    """Return the commits of the branch and of its remote-tracking branch (None if missing)."""
+    _check_branch(branch)
+    git = _Git(repo)
+    ref = f"refs/heads/{branch}"
+    tracking = f"refs/remotes/{remote}/{branch}" if remote else None
+    refs = _read_refs(git, ref, tracking)
+    return refs.get(ref, (None,))[0], refs.get(tracking or "", (None,))[0]
+
+
 def read_file(repo: Path, branch: str, path: str) -> bytes | None:
     """Return `path`'s bytes on `branch` without checkout; None if branch or file is missing."""
     _check_branch(branch)
