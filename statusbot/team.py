@@ -90,6 +90,7 @@ def team_files(
             {
                 "name": md.text(person.name, 80),
                 "url": "{{ " + f'"/people/{slug(person)}/{day}/"' + " | relative_url }}",
+                "days_url": "{{ " + f'"/people/{slug(person)}/"' + " | relative_url }}",
                 "highlights": own.accomplishments[:MAX_HIGHLIGHTS],
                 "more": max(0, len(own.accomplishments) - MAX_HIGHLIGHTS),
                 "key_effort": own.key_effort,

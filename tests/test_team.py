@@ -9,10 +9,17 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import branch_file, commit, git, make_repo
+from conftest import branch_file, commit, git, make_repo, set_mtime
 from github_server import TOKEN, FakeGitHub
+from sitebuild import export, jekyll_build
 
 PRAGUE = ZoneInfo("Europe/Prague")
+JUNIT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuite name="API" tests="3">
+<testcase classname="api" name="create"/><testcase classname="api" name="delete"/>
+<testcase classname="api" name="retry"><failure message="boom"/></testcase>
+</testsuite>
+"""
 ANA = ("Ana Novak", "ana@example.com")
 BEA = ("Bea Roth", "bea@example.com")
 
@@ -86,7 +93,7 @@ people:
     github: bea
     emails: [{BEA[1]}]
 sources:
-  junit: []
+  junit: [reports/*.xml]
   coverage: []
 github:
   api_url: {server.base_url}
@@ -96,6 +103,10 @@ publish:
 """,
         encoding="utf-8",
     )
+    (repo / "reports").mkdir()
+    junit = repo / "reports" / "junit.xml"
+    junit.write_text(JUNIT, encoding="utf-8")
+    set_mtime(junit, at(30, 15))
     note = run_cli(
         repo, "note", "Paired on the redirect bug", "--person", BEA[0], "--date", "2026-03-30"
     )
@@ -128,7 +139,6 @@ def test_monday_covers_the_weekend_and_a_quiet_saturday_gets_no_page(team):
 def test_team_page_shows_each_person_then_the_team(team):
     page = on_pages(team, "team/2026-03-30.md")
     assert page is not None
-    print(page)
     assert "permalink: /team/2026-03-30/" in page
     ana, bea = page.index("## [Ana Novak]"), page.index("## [Bea Roth]")
     merged = page.index("## Merged Pull Requests")
@@ -143,13 +153,15 @@ def test_team_page_shows_each_person_then_the_team(team):
     assert "- Merged pull request [#22](" in team_part
     assert "Deployed acme/api" in team_part and "to production" in team_part
     assert "**HIGH:** CI failing on pull request [#21]" in team_part
+    assert "- Executed API tests (2/3 passing, 1 failing)" in team_part
+    assert "**HIGH:** 1 failing test in API: api.retry" in team_part
+    assert 'People: [Ana Novak]({{ "/people/ana-novak/" | relative_url }})' in page
 
 
 def test_each_person_has_a_page_and_a_list_of_days(team):
     ana = on_pages(team, "people/ana-novak/2026-03-30.md")
     bea = on_pages(team, "people/bea-roth/2026-03-30.md")
     assert ana is not None and bea is not None
-    print(bea)
     assert 'title: "Daily Status - Ana Novak - 2026-03-30"' in ana
     assert "permalink: /people/ana-novak/2026-03-30/" in ana
     assert "Monday cleanup" in ana and "Weekend hotfix" not in ana
@@ -165,3 +177,18 @@ def test_note_for_someone_not_in_people_is_refused(team, run_cli):
     result = run_cli(team, "note", "Hi", "--person", "Zed")
     assert result.exit_code == 1
     assert "--person 'Zed' is not one of the people (Ana Novak, Bea Roth)" in result.output
+
+
+def test_jekyll_builds_the_team_page_and_lists_a_persons_days(team, tmp_path):
+    source, site = tmp_path / "branch", tmp_path / "_site"
+    export(team, "gh-pages", source)
+    done = jekyll_build(source, site)
+    assert done.returncode == 0, done.stdout + done.stderr
+    team_html = (site / "team" / "2026-03-30" / "index.html").read_text(encoding="utf-8")
+    assert (
+        'href="/people/bea-roth/2026-03-30/"' in team_html and "Provisioning retries" in team_html
+    )
+    days = (site / "people" / "bea-roth" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/people/bea-roth/2026-03-30/"' in days
+    assert "/people/ana-novak/" not in days  # only Bea's days
+    assert (site / "people" / "ana-novak" / "2026-03-30" / "index.html").is_file()
