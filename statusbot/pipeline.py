@@ -106,8 +106,9 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
     """Gather the day's facts from every source; a failing source is noted, not fatal."""
     from statusbot.providers.git import collect_commits
     from statusbot.providers.records import collect_records
+    from statusbot.workdays import covered_days, page_window
 
-    start, end = day_window(day, config.timezone)
+    start, end = page_window(day, config.timezone, config.workdays)  # day_window without workdays
     people = people_for(config)
     commits, failures = collect_commits(
         list(config.git_repos), people, start, end, exclude_branches=(config.publish_branch,)
@@ -128,7 +129,11 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         reports, bad = collect_coverage(coverage_files)
         reports = [replace(r, source=_relative(config, r.source)) for r in reports]
         failures += [_labelled(config, "coverage report", f) for f in bad]
-    notes, deploys = collect_records(store, day)
+    notes, deploys = [], []
+    for covered in covered_days(day, config.workdays):  # a Monday page holds the weekend's records
+        day_notes, day_deploys = collect_records(store, covered)
+        notes += day_notes
+        deploys += day_deploys
     github = None
     if any(p.github for p in people):  # the GitHub client's imports cost time: only when needed
         from statusbot.providers.github import collect_for_config
@@ -153,6 +158,7 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         reviews=tuple(github.reviews) if github else (),
         workflow_runs=tuple(github.workflow_runs) if github else (),
         stale=(github.stale,) if github and github.stale else (),
+        since=covered_days(day, config.workdays)[0] if config.workdays else None,
     )
 
 
@@ -249,8 +255,11 @@ def render_all(
 
     facts = facts or collect(config, day, store, now)
     # Open risks carry over from earlier days; index, archive, week and charts come along.
-    sections, history_files = with_history(config, store, facts, compose(facts))
-    return facts, sections, {**render_site(facts, sections, config), **history_files}
+    sections, history_files = with_history(config, store, facts, compose(facts, config.risks))
+    from statusbot.team import team_files  # several people: a team page and one per person
+
+    team = team_files(facts, sections, config.risks, config.templates_dir)
+    return facts, sections, {**render_site(facts, sections, config), **history_files, **team}
 
 
 def publish(
@@ -294,6 +303,12 @@ def publish(
         result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
         return Outcome(facts, None, page_path(day), result, failing, None)
     facts, sections, files = render_all(config, day, store, now, facts)
+    if config.workdays and day.weekday() not in config.workdays and not sections.accomplishments:
+        # A quiet non-working day gets no page; the next working day's page covers it.
+        result = PublishResult(
+            config.publish_branch, None, (), False, "not published: a quiet non-working day"
+        )
+        return Outcome(facts, sections, page_path(day), result, failing, None)
     files[page_path(day)] = health.add_banner(files[page_path(day)], banner)
     result = publish_site(
         config.publish_repo,
