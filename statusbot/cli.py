@@ -199,6 +199,12 @@ def collect(obj: Context) -> None:
     default=None,
     help="The note resolves this open risk (its id, as the page shows it).",
 )
+@click.option(
+    "--person",
+    metavar="NAME",
+    default=None,
+    help="Whose note it is, by name in people (default: the first person).",
+)
 @pass_context
 def note(
     obj: Context,
@@ -207,6 +213,7 @@ def note(
     key_effort: bool,
     note_day: date | None,
     resolves: str | None,
+    person: str | None,
 ) -> None:
     """Record a note of your own: an accomplishment, a risk or the key effort."""
     from statusbot.commands.record import record_note
@@ -218,7 +225,7 @@ def note(
             raise click.UsageError("--resolve cannot be combined with --risk or --key-effort")
         record_resolution(obj, config, text, resolves, note_day or obj.day)
         return
-    record_note(obj, config, text, risk, key_effort, note_day or obj.day)
+    record_note(obj, config, text, risk, key_effort, note_day or obj.day, person)
     say_risk_id(obj, config, text, risk, note_day or obj.day)
 
 

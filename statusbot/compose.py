@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from statusbot import markup as md
-from statusbot.compose_github import github_items, github_risks
+from statusbot.compose_github import github_items
 from statusbot.compose_metrics import metric_items
-from statusbot.model import RISK_LEVELS, Commit, Deployment, Facts, TestSuiteResult
+from statusbot.key_effort import key_work
+from statusbot.model import Commit, Deployment, Facts, TestSuiteResult
+from statusbot.risk_rules import Risk, RiskSettings, evaluate
 
 MAX_SUMMARIES = 5
-MAX_FAILING = 5
 NO_ACTIVITY = "No recorded activity for this day."
 NO_RISKS = "None identified."
-
-
-@dataclass(frozen=True)
-class Risk:
-    """One line of Risks & Challenges, with its level for ordering and marking."""
-
-    level: str
-    text: str
-
-    @property
-    def markdown(self) -> str:
-        """Return the line as the reference marks it: a bold level, then the text."""
-        return f"**{self.level.upper()}:** {self.text}"
 
 
 @dataclass(frozen=True)
@@ -43,8 +31,8 @@ class Sections:
         return not self.accomplishments and not self.risks
 
 
-def compose(facts: Facts) -> Sections:
-    """Return the day's sections, deterministically, from its facts."""
+def compose(facts: Facts, risks: RiskSettings | None = None) -> Sections:
+    """Return the day's sections, deterministically, from its facts and the risk rules' settings."""
     items = [md.text(n.text) for n in facts.notes if not n.risk and not n.key_effort]
     items += _commit_lines(facts.commits)
     items += github_items(facts)
@@ -56,7 +44,7 @@ def compose(facts: Facts) -> Sections:
     items += metric_items(facts)
     return Sections(
         accomplishments=tuple(items),
-        risks=tuple(_risks(facts)),
+        risks=tuple(evaluate(facts, risks)),
         key_effort=_key_effort(facts),
     )
 
@@ -141,59 +129,19 @@ def _deploy_line(deploy: Deployment) -> str:
     return line
 
 
-def _risks(facts: Facts) -> list[Risk]:
-    risks = [Risk(n.risk, md.text(n.text)) for n in facts.notes if n.risk in RISK_LEVELS]
-    for result in facts.tests:
-        failing = result.failures + result.errors
-        if failing:
-            names = [md.text(n, 120) for n in result.failing[:MAX_FAILING]]
-            more = len(result.failing) - len(names)
-            listed = ", ".join(names) + (f" and {more} more" if more else "")
-            suite = md.text(result.name, 120)
-            text = f"{_plural(failing, 'failing test')} in {suite}"
-            risks.append(Risk("high", text + (f": {listed}" if listed else "")))
-    for deploy in facts.deployments:
-        if deploy.status in ("failure", "error"):
-            risks.append(
-                Risk(
-                    "high",
-                    f"Deployment of {md.text(_in_repo(deploy), 160)} to "
-                    f"{md.text(deploy.environment, 80)} ended in {deploy.status}",
-                )
-            )
-    risks += [Risk(level, text) for level, text in github_risks(facts)]
-    for failure in facts.failures:
-        risks.append(
-            Risk(
-                "medium",
-                f"Source {md.text(failure.source, 200)} is stale: {md.text(failure.reason, 200)}",
-            )
-        )
-    order = {level: i for i, level in enumerate(RISK_LEVELS)}
-    return sorted(risks, key=lambda r: order[r.level])  # stable: recording order within a level
-
-
 def _key_effort(facts: Facts) -> str:
     marked = [n for n in facts.notes if n.key_effort]
     if marked:
         return md.text(marked[-1].text, 500)
-    work = [c for c in facts.commits if not c.is_merge]
-    if work:
-        spots = Counter((c.repo, c.branches[0] if c.branches else "") for c in work)
-        (repo, branch), count = min(spots.items(), key=lambda kv: (-kv[1], kv[0]))
-        latest = [c for c in work if c.repo == repo and (c.branches or ("",))[0] == branch][-1]
-        where = (f" on {md.text(branch, 80)}" if branch else "") + f" in {md.text(repo, 80)}"
-        return f"{_plural(count, 'commit')}{where}, most recently: {md.text(latest.summary, 200)}"
+    effort = key_work(facts)
+    if effort:
+        return effort
     if facts.deployments:
         d = facts.deployments[-1]
         return f"Deploying {md.text(d.version, 80)} to {md.text(d.environment, 80)}"
     if facts.tests:
         return "Testing: " + ", ".join(md.text(t.name, 80) for t in facts.tests[:3])
     return "No key effort recorded for this day."
-
-
-def _in_repo(deploy: Deployment) -> str:
-    return f"{deploy.repo} {deploy.version}" if deploy.repo else deploy.version
 
 
 def _short(source: str) -> str:

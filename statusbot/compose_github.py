@@ -1,4 +1,4 @@
-"""Pure composition of the GitHub facts: pull request, review and workflow sentences, and risks."""
+"""Pure composition of the GitHub facts: pull request, review and workflow sentences."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from zoneinfo import ZoneInfo
 from statusbot import markup as md
 from statusbot.model import Facts, PullRequest, Review, WorkflowRun
 
-MAX_CHECKS = 5
-FAILED_RUNS = {"failure", "timed_out", "startup_failure"}
-
 
 def github_items(facts: Facts) -> list[str]:
     """Return the Accomplishments lines of the day's pull requests, reviews and workflow runs."""
-    start, end = _window(facts.day, facts.timezone)
+    start, end = _window(facts.since or facts.day, facts.timezone, facts.day)
     label = _labeller(facts)
     lines = [_pull_line(p, label, start, end) for p in facts.pull_requests]
     lines += _review_lines(facts.reviews, label)
@@ -23,44 +20,10 @@ def github_items(facts: Facts) -> list[str]:
     return [line for line in lines if line]
 
 
-def github_risks(facts: Facts) -> list[tuple[str, str]]:
-    """Return (level, text) risks: failing CI, reviews waited on, failed runs, stale GitHub."""
-    label = _labeller(facts)
-    risks = []
-    for pr in facts.pull_requests:
-        if pr.state == "open" and pr.ci_state == "failing":
-            names = [md.text(n, 80) for n in pr.failing_checks[:MAX_CHECKS]]
-            more = len(pr.failing_checks) - len(names)
-            listed = ", ".join(names) + (f" and {more} more" if more else "")
-            text = f"CI failing on pull request {_ref(pr, label)}"
-            risks.append(("high", text + (f": {listed}" if listed else "")))
-    for pr in facts.pull_requests:
-        if pr.stale_review and pr.opened_at is not None:
-            opened = pr.opened_at.astimezone(ZoneInfo(facts.timezone)).date()
-            days = (facts.day - opened).days
-            waited = f"{days} day" if days == 1 else f"{days} days"
-            text = f"Pull request {_ref(pr, label)} has waited {waited} for review"
-            risks.append(("medium", text))
-    for run in facts.workflow_runs:
-        if run.conclusion in FAILED_RUNS:
-            where = f" on {md.text(run.branch, 80)}" if run.branch else ""
-            name = md.link(md.text(run.name, 80), run.url)
-            risks.append(("medium", f"Workflow {name} failed in {md.text(run.repo, 80)}{where}"))
-    for stale in facts.stale:
-        source = md.text(stale.source, 40)
-        if stale.fetched_at is None:
-            text = f"{source} facts unavailable: {md.text(stale.reason, 200)}"
-        else:
-            at = stale.fetched_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
-            text = f"{source} facts as of {at} ({md.text(stale.reason, 200)})"
-        risks.append(("medium", text))
-    return risks
-
-
-def _window(day: date, timezone: str) -> tuple[datetime, datetime]:
+def _window(first: date, timezone: str, day: date) -> tuple[datetime, datetime]:
     tz = ZoneInfo(timezone)
     return (
-        datetime.combine(day, time(0), tzinfo=tz),
+        datetime.combine(first, time(0), tzinfo=tz),
         datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz),
     )
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from statusbot.errors import ConfigError
 from statusbot.model import Person
+from statusbot.risk_rules import RiskSettings
 
 CONFIG_NAME = "statusbot.yml"
 DEFAULT_GITHUB_API = "https://api.github.com"
@@ -53,6 +54,16 @@ def _check_timezone(value: Any) -> str | None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         return f"unknown time zone {value!r}"
+    return None
+
+
+def _check_workdays(value: Any) -> str | None:
+    from statusbot.workdays import parse_workdays
+
+    try:
+        parse_workdays(value)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
@@ -140,6 +151,32 @@ SCHEMA: dict[str, Option] = {
         "bool", False, "list the day's Actions workflow runs of github.repos"
     ),
     "github.time_budget": Option("int", 60, "seconds the GitHub provider may take per cycle"),
+    "workdays": Option(
+        "str?",
+        None,
+        "working days, e.g. Mon-Fri, Sun-Thu, Mon,Tue,Thu; a working day's page covers the days "
+        "since the previous one; default: every day",
+        _check_workdays,
+    ),
+    "risks": Option("dict", {}, "the built-in risk rules: switch each off or tune it"),
+    "risks.failing_tests": Option(
+        "bool", True, "failing JUnit tests and failing CI on open pull requests"
+    ),
+    "risks.coverage_drop": Option(
+        "number?", 2.0, "percentage points a coverage figure may drop; null = off"
+    ),
+    "risks.failed_deploys": Option("bool", True, "deployments that failed or errored"),
+    "risks.undeployed_days": Option(
+        "int?", 2, "days an environment's last deploy may trail its repo's last merge; null = off"
+    ),
+    "risks.review_wait": Option(
+        "bool", True, "pull requests waiting for review longer than github.stale_review_days"
+    ),
+    "risks.changes_requested_days": Option(
+        "int?", 1, "days a pull request may sit with changes requested and no update; null = off"
+    ),
+    "risks.failed_workflows": Option("bool", True, "failed Actions workflow runs"),
+    "risks.stale_source": Option("bool", True, "sources that failed, so their data is stale"),
     "summarizer": Option("dict", {}, "an optional command that writes the sections' prose"),
     "summarizer.command": Option(
         "argv?", None, "argv list, or a string split like a shell (never run by one)"
@@ -193,6 +230,8 @@ class Config:
     stale_after_hours: float = 6.0
     github: GitHubSettings = field(default_factory=GitHubSettings)
     allow_private_data: bool = False
+    risks: RiskSettings = field(default_factory=RiskSettings)
+    workdays: frozenset[int] | None = None  # weekday numbers, Monday = 0; None = every day
     metric_globs: tuple[str, ...] = ()
     summarizer_command: tuple[str, ...] | None = None
     summarizer_timeout: float = 60.0
@@ -285,10 +324,27 @@ def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:
             time_budget=values["github.time_budget"],
         ),
         allow_private_data=values["publish.allow_private_data"],
+        risks=RiskSettings(
+            failing_tests=values["risks.failing_tests"],
+            coverage_drop=values["risks.coverage_drop"],
+            failed_deploys=values["risks.failed_deploys"],
+            undeployed_days=values["risks.undeployed_days"],
+            review_wait=values["risks.review_wait"],
+            changes_requested_days=values["risks.changes_requested_days"],
+            failed_workflows=values["risks.failed_workflows"],
+            stale_source=values["risks.stale_source"],
+        ),
+        workdays=_workdays(values["workdays"]),
         metric_globs=tuple(values["sources.metrics"]),
         summarizer_command=values["summarizer.command"],
         summarizer_timeout=float(values["summarizer.timeout"]),
     )
+
+
+def _workdays(value: str | None) -> frozenset[int] | None:
+    from statusbot.workdays import parse_workdays
+
+    return parse_workdays(value) if value else None
 
 
 def _validate(

@@ -180,6 +180,7 @@ class Note:
     day: date
     risk: str | None = None
     key_effort: bool = False
+    person: str | None = None  # the person's name; None = the first person
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ class Facts:
     reviews: tuple[Review, ...] = ()
     workflow_runs: tuple[WorkflowRun, ...] = ()
     stale: tuple[StaleSource, ...] = ()
+    since: date | None = None  # first day the page covers when it spans several (workdays)
     metrics: tuple[Metric, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:

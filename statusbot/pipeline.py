@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 import logging
 import subprocess
 from dataclasses import dataclass, field, replace
@@ -24,6 +26,8 @@ from statusbot.model import (
 from statusbot.state import SNAPSHOTS, Store
 
 log = logging.getLogger(__name__)
+
+LAST_RUN = "last-publish.json"
 
 
 def day_window(day: date, timezone: str) -> tuple[datetime, datetime]:
@@ -102,8 +106,9 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
     """Gather the day's facts from every source; a failing source is noted, not fatal."""
     from statusbot.providers.git import collect_commits
     from statusbot.providers.records import collect_records
+    from statusbot.workdays import covered_days, page_window
 
-    start, end = day_window(day, config.timezone)
+    start, end = page_window(day, config.timezone, config.workdays)  # day_window without workdays
     people = people_for(config)
     commits, failures = collect_commits(
         list(config.git_repos), people, start, end, exclude_branches=(config.publish_branch,)
@@ -124,7 +129,11 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         reports, bad = collect_coverage(coverage_files)
         reports = [replace(r, source=_relative(config, r.source)) for r in reports]
         failures += [_labelled(config, "coverage report", f) for f in bad]
-    notes, deploys = collect_records(store, day)
+    notes, deploys = [], []
+    for covered in covered_days(day, config.workdays):  # a Monday page holds the weekend's records
+        day_notes, day_deploys = collect_records(store, covered)
+        notes += day_notes
+        deploys += day_deploys
     metrics, bad = _metrics(config, store, day, start, end)
     failures += bad
     github = None
@@ -151,6 +160,7 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         reviews=tuple(github.reviews) if github else (),
         workflow_runs=tuple(github.workflow_runs) if github else (),
         stale=(github.stale,) if github and github.stale else (),
+        since=covered_days(day, config.workdays)[0] if config.workdays else None,
         metrics=tuple(metrics),
     )
 
@@ -224,7 +234,7 @@ class Outcome:
     """What a publish run did, for the summary line."""
 
     facts: Facts
-    sections: Sections
+    sections: Sections | None  # None when the run found nothing to render
     page: str
     result: object
     failing: dict[str, dict[str, str]] = field(default_factory=dict)  # source -> since, reason
@@ -248,14 +258,18 @@ def commit_message(facts: Facts) -> str:
 
 
 def render_all(
-    config: Config, day: date, store: Store, now: datetime | None = None
+    config: Config,
+    day: date,
+    store: Store,
+    now: datetime | None = None,
+    facts: Facts | None = None,
 ) -> tuple[Facts, Sections, dict[str, str]]:
-    """Collect, compose and render one day."""
+    """Collect (unless the facts are given), compose and render one day."""
     from statusbot.render import render_site
     from statusbot.site import with_history
 
-    facts = collect(config, day, store, now)
-    sections = compose(facts)
+    facts = facts or collect(config, day, store, now)
+    sections = compose(facts, config.risks)
     if config.summarizer_command:  # an optional command rewrites the prose; its claims are checked
         from statusbot.summarizer import summarize
 
@@ -264,7 +278,10 @@ def render_all(
         )
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, sections)
-    return facts, sections, {**render_site(facts, sections, config), **history_files}
+    from statusbot.team import team_files  # several people: a team page and one per person
+
+    team = team_files(facts, sections, config.risks, config.templates_dir)
+    return facts, sections, {**render_site(facts, sections, config), **history_files, **team}
 
 
 def publish(
@@ -277,11 +294,11 @@ def publish(
 ) -> Outcome:
     """Run the whole cycle for one day and commit the site to the Pages branch."""
     from statusbot import checkpoint, health
-    from statusbot.publish import publish_site
+    from statusbot.publish import PublishResult, publish_site
     from statusbot.render import page_path
 
     store = store_for(config)
-    facts, sections, files = render_all(config, day, store, now)
+    facts = collect(config, day, store, now)
     private = private_repos(facts)
     if private and not config.allow_private_data:
         raise PublishError(
@@ -290,13 +307,31 @@ def publish(
         )
     checkpoint.reach("collected")
     failing: dict[str, dict[str, str]] = {}
+    banner = ""
     if now is not None:  # a source failing for long gets a banner on the page
         failing = health.track_failures(health.load(store).get("failing", {}), facts.failures, now)
-        stale = health.stale_sources(failing, now, config.stale_after_hours)
-        files[page_path(day)] = health.add_banner(files[page_path(day)], health.banner(stale))
+        banner = health.banner(health.stale_sources(failing, now, config.stale_after_hours))
     if push is None:
         push = not config.embedded and config.publish_remote is not None
     remote = config.publish_remote or "origin"
+    key = fingerprint(config, facts, banner, push)
+    tip = (
+        None if dry_run else unchanged_since_last_run(config, store, key, remote if push else None)
+    )
+    if tip is not None:
+        # Nothing to render: same facts, same templates, and the branch is as we left it.
+        branch = config.publish_branch
+        note = f"not pushed: {remote}/{branch} is already at {tip[:7]}" if push else None
+        result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
+        return Outcome(facts, None, page_path(day), result, failing, None)
+    facts, sections, files = render_all(config, day, store, now, facts)
+    if config.workdays and day.weekday() not in config.workdays and not sections.accomplishments:
+        # A quiet non-working day gets no page; the next working day's page covers it.
+        result = PublishResult(
+            config.publish_branch, None, (), False, "not published: a quiet non-working day"
+        )
+        return Outcome(facts, sections, page_path(day), result, failing, None)
+    files[page_path(day)] = health.add_banner(files[page_path(day)], banner)
     result = publish_site(
         config.publish_repo,
         {path: text.encode("utf-8") for path, text in files.items()},
@@ -316,7 +351,51 @@ def publish(
     squashed = None
     if config.squash_after_days is not None and now is not None and not dry_run:
         squashed = _squash(config, now, remote if push else None)
+    if not dry_run:
+        remember_run(config, store, key, remote if push else None)
     return Outcome(facts, sections, page_path(day), result, failing, squashed)
+
+
+def fingerprint(config: Config, facts: Facts, banner: str, push: bool) -> str:
+    """Return a digest of everything a page depends on besides the Pages branch itself."""
+    from statusbot import __version__
+    from statusbot.render import data_dir
+
+    digest = hashlib.sha256()
+    for part in (__version__, repr(config), banner, str(push)):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(json.dumps(facts.to_dict(), sort_keys=True, default=str).encode("utf-8"))
+    roots = [data_dir("templates"), data_dir("site"), data_dir("_config.yml")]
+    if config.templates_dir is not None:
+        roots.append(config.templates_dir)
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+    return digest.hexdigest()
+
+
+def unchanged_since_last_run(
+    config: Config, store: Store, key: str, remote: str | None
+) -> str | None:
+    """Return the branch tip when the last run published these very inputs and it has not moved."""
+    from statusbot.publish import branch_tips
+
+    last = store.load_json(LAST_RUN)
+    if last.get("key") != key or not last.get("tip"):
+        return None
+    local, tracking = branch_tips(config.publish_repo, config.publish_branch, remote)
+    unmoved = local == last["tip"] and (remote is None or tracking == local)
+    return local if unmoved else None
+
+
+def remember_run(config: Config, store: Store, key: str, remote: str | None) -> None:
+    """Record the inputs and the branch tip of a completed run, for the next run's shortcut."""
+    from statusbot.publish import branch_tips
+
+    local, _tracking = branch_tips(config.publish_repo, config.publish_branch, remote)
+    store.save_json(LAST_RUN, {"key": key, "tip": local})
 
 
 def _squash(config: Config, now: datetime, remote: str | None) -> str | None:

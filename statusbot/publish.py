@@ -225,6 +225,16 @@ def publish_site(
     return PublishResult(branch, commit, tuple(changed), True, note, rebuilt)
 
 
+def branch_tips(repo: Path, branch: str, remote: str | None) -> tuple[str | None, str | None]:
+    """Return the commits of the branch and of its remote-tracking branch (None if missing)."""
+    _check_branch(branch)
+    git = _Git(repo)
+    ref = f"refs/heads/{branch}"
+    tracking = f"refs/remotes/{remote}/{branch}" if remote else None
+    refs = _read_refs(git, ref, tracking)
+    return refs.get(ref, (None,))[0], refs.get(tracking or "", (None,))[0]
+
+
 def read_file(repo: Path, branch: str, path: str) -> bytes | None:
     """Return `path`'s bytes on `branch` without checkout; None if branch or file is missing."""
     _check_branch(branch)
@@ -398,13 +408,7 @@ def _commit(
         tree = git.run("write-tree", env=index_env).stdout.decode().strip()
     if tree == old_tree:
         return None
-    name, email = author or _identity(git)
-    ident = {
-        "GIT_AUTHOR_NAME": name,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_COMMITTER_NAME": name,
-        "GIT_COMMITTER_EMAIL": email,
-    }
+    ident = _identity_env(git, author)
     parents = ["-p", old] if old else []
     text = message if message.endswith("\n") else message + "\n"
     commit = (
@@ -429,6 +433,17 @@ def _write_blobs(git: _Git, blobs: Mapping[str, bytes]) -> None:
         stream += b"\n"
     stream += b"done\n"
     git.run("fast-import", "--quiet", "--done", input=bytes(stream))
+
+
+def _identity_env(git: _Git, author: tuple[str, str] | None) -> dict[str, str]:
+    """Return the environment that makes `author` (or the repo's user) author and committer."""
+    name, email = author or _identity(git)
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
 
 
 def _identity(git: _Git) -> tuple[str, str]:
@@ -552,13 +567,7 @@ def _rebuild_on_remote(
         _update_ref(git, ref, theirs, local, "the remote has our files")
         return theirs, False
     message = git.run("show", "-s", "--format=%B", local).stdout.decode("utf-8", "replace")
-    name, email = author or _identity(git)
-    ident = {
-        "GIT_AUTHOR_NAME": name,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_COMMITTER_NAME": name,
-        "GIT_COMMITTER_EMAIL": email,
-    }
+    ident = _identity_env(git, author)
     text = message.rstrip("\n") + "\n"
     new = git.run("commit-tree", tree, "-p", theirs, input=text.encode(), env=ident)
     commit = new.stdout.decode().strip()

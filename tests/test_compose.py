@@ -90,7 +90,10 @@ def test_risks_are_ordered_critical_first_and_name_stale_sources():
     failure = SourceFailure(source="junit report reports/x.xml", reason="empty file")
     sections = compose(facts(notes=notes, deployments=(deploy,), failures=(failure,)))
     assert [r.level for r in sections.risks] == ["critical", "high", "medium", "low"]
-    assert sections.risks[1].text == "Deployment of v2 to prod ended in failure"
+    assert (
+        sections.risks[1].text
+        == "Deployment of v2 to prod ended in failure (since 2026-02-08 09:00)"
+    )
     assert sections.risks[2].text == "Source junit report reports/x.xml is stale: empty file"
     assert sections.accomplishments == ("Deployment of v2 to prod: failure",)
 

@@ -46,6 +46,13 @@ def write_starter(obj: Context, target: Path) -> None:
     if obj.dry_run:
         obj.say(f"dry run: would write {target}")
         return
+    write_new(target, STARTER)
+    obj.say(f"wrote {target}; edit it, then run: statusbot publish")
+
+
+def write_new(target: Path, text: str) -> None:
+    """Create a file with text, refusing to replace one that exists."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
@@ -53,5 +60,4 @@ def write_starter(obj: Context, target: Path) -> None:
     except OSError as exc:
         raise StatusbotError(f"{target}: cannot write: {exc.strerror}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(STARTER)
-    obj.say(f"wrote {target}; edit it, then run: statusbot publish")
+        fh.write(text)

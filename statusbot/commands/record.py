@@ -16,13 +16,23 @@ if TYPE_CHECKING:
 
 
 def record_note(
-    obj: Context, config: Config, text: str, risk: str | None, key_effort: bool, day: date | None
+    obj: Context,
+    config: Config,
+    text: str,
+    risk: str | None,
+    key_effort: bool,
+    day: date | None,
+    person: str | None = None,
 ) -> None:
-    """Store a note for a day (today by default)."""
+    """Store a note for a day (today by default), of one of the people (the first by default)."""
     if not text.strip():
         raise StatusbotError("the note is empty")
+    names = [p.name for p in config.people]
+    if person is not None and person not in names:
+        known = ", ".join(names) or "none configured"
+        raise StatusbotError(f"--person {person!r} is not one of the people ({known})")
     day = pipeline.resolve_day(obj.now, config.timezone, day)
-    record = note_record(text, day, obj.now, risk, key_effort)
+    record = note_record(text, day, obj.now, risk, key_effort, person)
     _store(obj, config, record, f"note for {day}" + (f" (risk: {risk})" if risk else ""))
 
 

@@ -13,10 +13,15 @@ log = logging.getLogger(__name__)
 
 
 def note_record(
-    text: str, day: date, now: datetime, risk: str | None, key_effort: bool
+    text: str,
+    day: date,
+    now: datetime,
+    risk: str | None,
+    key_effort: bool,
+    person: str | None = None,
 ) -> dict[str, Any]:
     """Return the stored form of a note."""
-    return {
+    record = {
         "kind": "note",
         "day": day.isoformat(),
         "at": now.isoformat(),
@@ -24,6 +29,9 @@ def note_record(
         "risk": risk,
         "key_effort": key_effort,
     }
+    if person:
+        record["person"] = person
+    return record
 
 
 def deploy_record(
@@ -65,6 +73,7 @@ def collect_records(store: Store, day: date) -> tuple[list[Note], list[Deploymen
                         day=day,
                         risk=record.get("risk"),
                         key_effort=bool(record.get("key_effort")),
+                        person=record.get("person"),
                     )
                 )
             elif record.get("kind") == "deploy":

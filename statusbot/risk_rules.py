@@ -1,0 +1,259 @@
+"""Built-in risk rules: each finds one kind of risk in the facts; config turns off or tunes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from statusbot import markup as md
+from statusbot.model import RISK_LEVELS, Facts, PullRequest
+
+MAX_FAILING = 5
+MAX_CHECKS = 5
+FAILED_RUNS = {"failure", "timed_out", "startup_failure"}
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One line of Risks & Challenges, with its level for ordering and marking."""
+
+    level: str
+    text: str
+
+    @property
+    def markdown(self) -> str:
+        """Return the line as the reference marks it: a bold level, then the text."""
+        return f"**{self.level.upper()}:** {self.text}"
+
+
+@dataclass(frozen=True)
+class RiskSettings:
+    """The risks.* keys: True/None switch a rule on/off, numbers are its threshold."""
+
+    failing_tests: bool = True
+    coverage_drop: float | None = 2.0  # percentage points; None = off
+    failed_deploys: bool = True
+    undeployed_days: int | None = 2  # None = off
+    review_wait: bool = True  # the threshold is github.stale_review_days
+    changes_requested_days: int | None = 1  # None = off
+    failed_workflows: bool = True
+    stale_source: bool = True
+
+
+def evaluate(facts: Facts, settings: RiskSettings | None = None) -> list[Risk]:
+    """Return the day's risks, recorded ones and found ones, critical first."""
+    s = settings or RiskSettings()
+    risks = [Risk(n.risk, md.text(n.text)) for n in facts.notes if n.risk in RISK_LEVELS]
+    if s.failing_tests:
+        risks += failing_tests(facts)
+    if s.coverage_drop is not None:
+        risks += coverage_drops(facts, s.coverage_drop)
+    if s.failed_deploys:
+        risks += failed_deploys(facts)
+    if s.undeployed_days is not None:
+        risks += undeployed(facts, s.undeployed_days)
+    if s.failing_tests:
+        risks += failing_ci(facts)
+    if s.review_wait:
+        risks += waiting_reviews(facts)
+    if s.changes_requested_days is not None:
+        risks += changes_requested(facts, s.changes_requested_days)
+    if s.failed_workflows:
+        risks += failed_workflows(facts)
+    if s.stale_source:
+        risks += stale_sources(facts)
+    order = {level: i for i, level in enumerate(RISK_LEVELS)}
+    return sorted(risks, key=lambda r: order[r.level])  # stable: rule order within a level
+
+
+def failing_tests(facts: Facts) -> list[Risk]:
+    """Return a high risk per test suite with failures or errors."""
+    risks = []
+    for result in facts.tests:
+        failing = result.failures + result.errors
+        if failing:
+            names = [md.text(n, 120) for n in result.failing[:MAX_FAILING]]
+            more = len(result.failing) - len(names)
+            listed = ", ".join(names) + (f" and {more} more" if more else "")
+            suite = md.text(result.name, 120)
+            text = f"{_plural(failing, 'failing test')} in {suite}"
+            risks.append(Risk("high", text + (f": {listed}" if listed else "")))
+    return risks
+
+
+def failing_ci(facts: Facts) -> list[Risk]:
+    """Return a high risk per open pull request whose CI is failing."""
+    label = _with_repo(facts)
+    risks = []
+    for pr in facts.pull_requests:
+        if pr.state == "open" and pr.ci_state == "failing":
+            names = [md.text(n, 80) for n in pr.failing_checks[:MAX_CHECKS]]
+            more = len(pr.failing_checks) - len(names)
+            listed = ", ".join(names) + (f" and {more} more" if more else "")
+            text = f"CI failing on pull request {ref(pr, label)}"
+            risks.append(Risk("high", text + (f": {listed}" if listed else "")))
+    return risks
+
+
+def coverage_drops(facts: Facts, threshold: float) -> list[Risk]:
+    """Return a high risk per coverage figure that fell by more than threshold points."""
+    risks = []
+    for change in facts.coverage_changes:
+        if change.delta is not None and -change.delta > threshold:
+            risks.append(
+                Risk(
+                    "high",
+                    f"Coverage of {md.text(change.name, 80)} dropped {-change.delta:.1f} points "
+                    f"({change.before:.1f}% → {change.after:.1f}%) in "
+                    f"{md.text(change.source, 120)}",
+                )
+            )
+    return risks
+
+
+def failed_deploys(facts: Facts) -> list[Risk]:
+    """Return a high risk per deployment that failed or errored."""
+    risks = []
+    for deploy in facts.deployments:
+        if deploy.status in ("failure", "error"):
+            what = f"{deploy.repo} {deploy.version}" if deploy.repo else deploy.version
+            risks.append(
+                Risk(
+                    "high",
+                    f"Deployment of {md.text(what, 160)} to "
+                    f"{md.text(deploy.environment, 80)} ended in {deploy.status}"
+                    f" (since {_when(deploy.at, facts.timezone)})",
+                )
+            )
+    return risks
+
+
+def undeployed(facts: Facts, days: int) -> list[Risk]:
+    """Return a medium risk per environment whose latest deploy predates its repo's last merge."""
+    merged: dict[str, PullRequest] = {}
+    for pr in facts.pull_requests:
+        if pr.state != "merged" or pr.merged_at is None:
+            continue
+        known = merged.get(pr.repo)
+        if known is None or known.merged_at is None or pr.merged_at > known.merged_at:
+            merged[pr.repo] = pr
+    latest: dict[tuple[str, str], datetime] = {}
+    for deploy in facts.deployments:
+        if deploy.repo and deploy.status == "success":
+            key = (deploy.repo, deploy.environment)
+            latest[key] = max(latest.get(key, deploy.at), deploy.at)
+    label = _with_repo(facts)
+    risks = []
+    for (repo, env), at in sorted(latest.items()):
+        pr = merged.get(repo)
+        if pr is None or pr.merged_at is None:
+            continue
+        lag = _days_between(at, pr.merged_at, facts.timezone)
+        if pr.merged_at > at and lag > days:
+            risks.append(
+                Risk(
+                    "medium",
+                    f"{md.text(env, 80)} of {md.text(repo, 80)} last deployed "
+                    f"{_when(at, facts.timezone)}, {lag} days before the merge of "
+                    f"{ref(pr, label)}: undeployed work since "
+                    f"{_when(pr.merged_at, facts.timezone)}",
+                )
+            )
+    return risks
+
+
+def waiting_reviews(facts: Facts) -> list[Risk]:
+    """Return a medium risk per ready pull request waiting longer than github.stale_review_days."""
+    label = _with_repo(facts)
+    risks = []
+    for pr in facts.pull_requests:
+        if pr.stale_review and pr.opened_at is not None:
+            opened = pr.opened_at.astimezone(ZoneInfo(facts.timezone)).date()
+            waited = _plural((facts.day - opened).days, "day")
+            text = f"Pull request {ref(pr, label)} has waited {waited} for review"
+            risks.append(Risk("medium", text))
+    return risks
+
+
+def changes_requested(facts: Facts, days: int) -> list[Risk]:
+    """Return a medium risk per open pull request with changes requested and no update since."""
+    label = _with_repo(facts)
+    risks = []
+    for pr in facts.pull_requests:
+        if pr.state != "open" or pr.review_decision != "changes_requested":
+            continue
+        if pr.updated_at is None:
+            continue
+        updated = pr.updated_at.astimezone(ZoneInfo(facts.timezone)).date()
+        idle = (facts.day - updated).days
+        if idle >= days:
+            risks.append(
+                Risk(
+                    "medium",
+                    f"Pull request {ref(pr, label)} has had changes requested with no update "
+                    f"since {_when(pr.updated_at, facts.timezone)}",
+                )
+            )
+    return risks
+
+
+def failed_workflows(facts: Facts) -> list[Risk]:
+    """Return a medium risk per workflow run that failed."""
+    risks = []
+    for run in facts.workflow_runs:
+        if run.conclusion in FAILED_RUNS:
+            where = f" on {md.text(run.branch, 80)}" if run.branch else ""
+            name = md.link(md.text(run.name, 80), run.url)
+            risks.append(
+                Risk("medium", f"Workflow {name} failed in {md.text(run.repo, 80)}{where}")
+            )
+    return risks
+
+
+def stale_sources(facts: Facts) -> list[Risk]:
+    """Return a medium risk per source that failed, so the page says its data may be stale."""
+    risks = []
+    for stale in facts.stale:
+        source = md.text(stale.source, 40)
+        if stale.fetched_at is None:
+            text = f"{source} facts unavailable: {md.text(stale.reason, 200)}"
+        else:
+            at = stale.fetched_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
+            text = f"{source} facts as of {at} ({md.text(stale.reason, 200)})"
+        risks.append(Risk("medium", text))
+    for failure in facts.failures:
+        risks.append(
+            Risk(
+                "medium",
+                f"Source {md.text(failure.source, 200)} is stale: {md.text(failure.reason, 200)}",
+            )
+        )
+    return risks
+
+
+def ref(pr: PullRequest, with_repo: bool) -> str:
+    """Return "[#102](url) for <title>", the reference page's way to name a pull request."""
+    label = f"{md.text(pr.repo, 80)}#{pr.number}" if with_repo else f"#{pr.number}"
+    return f"{md.link(label, pr.url)} for {md.text(pr.title, 160)}"
+
+
+def _with_repo(facts: Facts) -> bool:
+    repos = {p.repo for p in facts.pull_requests} | {r.repo for r in facts.reviews}
+    return len(repos) > 1
+
+
+def _when(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _days_between(earlier: datetime, later: datetime, timezone: str) -> int:
+    tz = ZoneInfo(timezone)
+    a: date = earlier.astimezone(tz).date()
+    b: date = later.astimezone(tz).date()
+    return (b - a).days
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,79 @@
+"""Key effort: a marked note, else the largest piece of work by commits and PR activity."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from statusbot.compose import compose
+from statusbot.model import Commit, Facts, Note, Person, PullRequest
+
+DAY = date(2026, 3, 30)
+AT = datetime(2026, 3, 30, 9, tzinfo=UTC)
+
+
+def commit(n: int, branch: str, repo: str = "api") -> Commit:
+    return Commit(
+        repo=repo,
+        sha=f"{n:040x}",
+        summary=f"change {n}",
+        author_name="Ana",
+        author_email="ana@example.com",
+        authored_at=AT + timedelta(minutes=n),
+        branches=(branch,),
+    )
+
+
+PR = PullRequest(
+    repo="acme/api",
+    number=21,
+    title="Provisioning retries",
+    url="https://github.com/acme/api/pull/21",
+    state="open",
+    draft=False,
+    author="ana",
+    commits=4,
+    head_branch="retries",
+    opened_at=AT,
+    updated_at=AT + timedelta(hours=2),
+)
+MAIN = tuple(commit(n, "main") for n in range(3))
+BRANCH = tuple(commit(n, "retries") for n in range(10, 12))
+
+
+def facts(**fields: object) -> Facts:
+    return Facts(day=DAY, timezone="UTC", people=(Person("Ana"),), **fields)  # type: ignore[arg-type]
+
+
+def test_commits_alone_pick_the_busiest_branch():
+    assert compose(facts(commits=MAIN + BRANCH)).key_effort == (
+        "3 commits on main in api, most recently: change 2"
+    )
+
+
+def test_pull_request_activity_joins_its_branch_and_names_the_work_by_its_title():
+    sections = compose(facts(commits=MAIN + BRANCH, pull_requests=(PR,)))
+    assert sections.key_effort == (
+        "Provisioning retries ([acme/api#21](https://github.com/acme/api/pull/21), 4 commits, "
+        "on retries), most recently: change 11"
+    )
+
+
+def test_a_pull_request_without_local_commits_still_counts():
+    sections = compose(facts(commits=MAIN[:1], pull_requests=(PR,)))
+    assert sections.key_effort.startswith("Provisioning retries ([acme/api#21]")
+
+
+def test_a_pull_request_untouched_in_the_window_does_not():
+    old = PullRequest(
+        **{**PR.__dict__, "opened_at": AT - timedelta(days=5), "updated_at": AT - timedelta(days=4)}
+    )
+    assert compose(facts(commits=MAIN, pull_requests=(old,))).key_effort.startswith(
+        "3 commits on main"
+    )
+
+
+def test_the_marked_note_still_wins():
+    note = Note("Release 2.0", AT, DAY, key_effort=True)
+    assert compose(facts(commits=BRANCH, pull_requests=(PR,), notes=(note,))).key_effort == (
+        "Release 2.0"
+    )
