@@ -22,6 +22,9 @@ THEMES = (
     ("Committed ", "Code"),
     ("Merged ", "Pull requests and reviews"),
     ("Opened ", "Pull requests and reviews"),
+    ("Created pull request", "Pull requests and reviews"),
+    ("Updated pull request", "Pull requests and reviews"),
+    ("Closed pull request", "Pull requests and reviews"),
     ("Reviewed ", "Pull requests and reviews"),
     ("Executed ", "Tests and coverage"),
     ("Ran ", "Tests and coverage"),
@@ -30,6 +33,7 @@ THEMES = (
     ("Measured line coverage", "Tests and coverage"),
     ("Deployed ", "Deployments"),
     ("Deployment of ", "Deployments"),
+    ("**Key finding:**", "Findings"),
 )
 
 

@@ -134,3 +134,27 @@ def test_resolve_needs_a_risk_id(tmp_path, run_cli):
     rid = added.output.split("risk id ")[1][:6]
     done = run_cli(repo, "--date", "2026-02-09", "note", "--resolve", rid, "Fixed it")
     assert done.exit_code == 0 and f"resolves risk {rid}" in done.output
+
+
+def test_weekly_themes_group_pull_requests_and_key_findings():
+    from datetime import date
+
+    from statusbot.compose import Sections
+    from statusbot.model import Facts
+    from statusbot.summary import themes
+
+    facts = Facts(day=date(2026, 2, 8), timezone="UTC", people=())
+    sections = Sections(
+        accomplishments=(
+            "Created pull request [#1](https://github.com/a/b/pull/1) for X",
+            "Updated pull request [#2](https://github.com/a/b/pull/2) for Y",
+            "**Key finding:** A provides 2.0x faster runs (1s vs 2s)",
+            "Something else",
+        ),
+        risks=(),
+        key_effort="",
+    )
+    grouped = themes(facts, sections)
+    assert len(grouped["Pull requests and reviews"]) == 2
+    assert grouped["Findings"] == ["**Key finding:** A provides 2.0x faster runs (1s vs 2s)"]
+    assert grouped["Other"] == ["Something else"]
