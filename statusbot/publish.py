@@ -544,6 +544,7 @@ def _rebuild_on_remote(
     """Fetch the remote branch and rebuild our changes on it; return (new head, committed)."""
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}"
+    last_seen = _read_refs(git, tracking).get(tracking, (None, None))[0]
     git.run(
         "fetch", "--quiet", "--no-tags", remote, f"+{ref}:{tracking}",
         env={"GIT_TERMINAL_PROMPT": "0"}, timeout=PUSH_TIMEOUT,
@@ -555,6 +556,8 @@ def _rebuild_on_remote(
         _update_ref(git, ref, theirs, local, "fast-forward to the remote")
         return theirs, False
     base = git.run("merge-base", local, theirs, check=False).stdout.decode().strip()
+    if not base:
+        base = _unrelated_base(git, local, last_seen)
     entries = _ours_since(git, base or None, local)
     git_dir = git.run("rev-parse", "--absolute-git-dir").stdout.decode().strip()
     with tempfile.TemporaryDirectory(prefix="statusbot-rebuild-", dir=git_dir) as tmp:
@@ -574,6 +577,20 @@ def _rebuild_on_remote(
     _update_ref(git, ref, commit, local, text)
     log.info("rebuilt %s on %s/%s as %s", local[:7], remote, branch, commit[:7])
     return commit, True
+
+
+def _unrelated_base(git: _Git, local: str, last_seen: str | None) -> str:
+    """Return where our own changes start when the remote's history was rewritten (squashed).
+
+    The whole local tree would overwrite the remote's newer copies of shared files. What the
+    remote held when we last saw it is the right base; else only our last commit is ours.
+    """
+    if last_seen:
+        ancestor = git.run("merge-base", "--is-ancestor", last_seen, local, check=False)
+        if ancestor.returncode == 0:
+            return last_seen
+    parent = git.run("rev-parse", "-q", "--verify", f"{local}^", check=False)
+    return parent.stdout.decode().strip() if parent.returncode == 0 else ""
 
 
 def _ours_since(git: _Git, base: str | None, local: str) -> dict[str, tuple[str, str]]:

@@ -94,3 +94,32 @@ def test_squash_is_deterministic(history, tmp_path):
     squash_history(history, "gh-pages", older_than=cut)
     squash_history(clone, "gh-pages", older_than=cut)
     assert rev(history, "refs/heads/gh-pages") == rev(clone, "refs/heads/gh-pages")
+
+
+def test_a_machine_unaware_of_a_squash_keeps_the_remotes_newer_files(tmp_path):
+    """After another machine squashed, histories share nothing: only our own files go over."""
+    from datetime import UTC, datetime, timedelta
+
+    from conftest import bare_remote, make_repo
+
+    bare_remote(tmp_path / "remote.git")
+    a, b = make_repo(tmp_path / "a"), make_repo(tmp_path / "b")
+    for clone in (a, b):
+        git(clone, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    kw = {"remote": "origin", "push": True, "push_retries": 3}
+    for n in (1, 2, 3):
+        publish(a, {"index.md": f"v{n}\n".encode(), f"d{n}.md": b"day\n"}, **kw)
+    git(b, "fetch", "-q", "origin")
+    publish(b, {"d4.md": b"day 4 from b\n"}, **kw)
+    publish(a, {"index.md": b"v5 newest\n", "d5.md": b"day 5\n"}, **kw)
+    later = datetime.now(UTC) + timedelta(days=3)
+    assert squash_history(a, "gh-pages", older_than=later, remote="origin", push=True)
+
+    result = publish(b, {"d6.md": b"day 6 from b\n"}, **kw)  # b has not seen the squash
+
+    assert result.pushed and "rebuilt on the remote" in (result.push_message or "")
+    remote = tmp_path / "remote.git"
+    assert read_file(remote, "gh-pages", "index.md") == b"v5 newest\n"
+    assert read_file(remote, "gh-pages", "d5.md") == b"day 5\n"
+    assert read_file(remote, "gh-pages", "d6.md") == b"day 6 from b\n"
+    assert read_file(remote, "gh-pages", "d4.md") == b"day 4 from b\n"
