@@ -314,7 +314,11 @@ def publish(
     if push is None:
         push = not config.embedded and config.publish_remote is not None
     remote = config.publish_remote or "origin"
-    key = fingerprint(config, facts, banner, push)
+    from statusbot.providers.records import resolved_risks
+
+    # A risk resolved by a note dated earlier changes the page too, though not today's facts.
+    resolved = ",".join(sorted(resolved_risks(store, day)))
+    key = fingerprint(config, facts, f"{banner}\0{resolved}", push)
     tip = (
         None if dry_run else unchanged_since_last_run(config, store, key, remote if push else None)
     )
@@ -356,13 +360,13 @@ def publish(
     return Outcome(facts, sections, page_path(day), result, failing, squashed)
 
 
-def fingerprint(config: Config, facts: Facts, banner: str, push: bool) -> str:
+def fingerprint(config: Config, facts: Facts, extra: str, push: bool) -> str:
     """Return a digest of everything a page depends on besides the Pages branch itself."""
     from statusbot import __version__
     from statusbot.render import data_dir
 
     digest = hashlib.sha256()
-    for part in (__version__, repr(config), banner, str(push)):
+    for part in (__version__, repr(config), extra, str(push)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(json.dumps(facts.to_dict(), sort_keys=True, default=str).encode("utf-8"))
     roots = [data_dir("templates"), data_dir("site"), data_dir("_config.yml")]

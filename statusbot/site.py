@@ -225,23 +225,16 @@ def _template(name: str, templates_dir: Path | None) -> Any:
     return environment(templates_dir).get_template(name)
 
 
-def resolutions(store: Store, day: date) -> set[str]:
-    """Return the ids of the risks that notes of `day` resolve."""
-    return {
-        str(r["resolves"]).strip().lower()
-        for r in store.records()
-        if r.get("kind") == "note" and r.get("day") == day.isoformat() and r.get("resolves")
-    }
-
-
 def with_history(
     config: Config, store: Store, facts: Facts, sections: Sections
 ) -> tuple[Sections, dict[str, str]]:
     """Read the summaries the day needs from the Pages branch; return its sections and files."""
     from statusbot.history import load
+    from statusbot.providers.records import resolved_risks
 
     history = load(config.publish_repo, config.publish_branch, config.publish_path, facts.day)
-    return build_day(facts, sections, history, resolutions(store, facts.day), config.templates_dir)
+    resolved = resolved_risks(store, facts.day)
+    return build_day(facts, sections, history, resolved, config.templates_dir)
 
 
 def summarize_day(

@@ -81,10 +81,11 @@ def carry_risks(
     carried = [r for r in earlier if r["id"] not in resolved]
     fresh = [
         {
-            "id": risk_id(facts.day, n.text),
+            # The note's own day, as `note --risk` printed the id (Monday holds weekend notes).
+            "id": risk_id(n.day, n.text),
             "level": n.risk,
             "text": md.text(n.text),
-            "since": facts.day.isoformat(),
+            "since": n.day.isoformat(),
         }
         for n in facts.notes
         if n.risk in CARRIED_LEVELS

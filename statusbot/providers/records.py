@@ -91,3 +91,12 @@ def collect_records(store: Store, day: date) -> tuple[list[Note], list[Deploymen
         except (KeyError, TypeError, ValueError) as exc:
             log.warning("skipped a malformed record in %s: %s", store.root, exc)
     return notes, deploys
+
+
+def resolved_risks(store: Store, day: date) -> set[str]:
+    """Return the ids of the risks that notes of `day` or earlier resolve."""
+    return {
+        str(r["resolves"]).strip().lower()
+        for r in store.records()
+        if r.get("kind") == "note" and str(r.get("day")) <= day.isoformat() and r.get("resolves")
+    }
