@@ -492,13 +492,18 @@ def _people(raw: list[Any], problems: list[str]) -> tuple[Person, ...]:
                 problems.append(f"{where}.{key}: {problem}")
             fields[key] = value if problem is None else option.default
         if fields["name"]:
-            people.append(
-                Person(
-                    name=fields["name"],
-                    github=fields["github"],
-                    emails=tuple(e.lower() for e in fields["emails"] or ()),
-                )
+            person = Person(
+                name=fields["name"],
+                github=fields["github"],
+                emails=tuple(e.lower() for e in fields["emails"] or ()),
             )
+            twin = next((j for j, p in enumerate(people) if p.slug == person.slug), None)
+            if twin is not None:
+                problems.append(
+                    f"{where}.name: {person.name!r} gets the same page address as "
+                    f"people[{twin}] ({person.slug!r}); make the names differ in letters or digits"
+                )
+            people.append(person)
     return tuple(people)
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +20,14 @@ class Person:
     name: str
     emails: tuple[str, ...] = ()
     github: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """Return the URL-safe form of the name: ASCII letters, digits and dashes."""
+        folded = unicodedata.normalize("NFKD", self.name).encode("ascii", "ignore").decode()
+        text = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+        # A name with no Latin letters (张伟) still gets its own address.
+        return text or "person-" + hashlib.sha1(self.name.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,9 +15,8 @@ MAX_HIGHLIGHTS = 5
 
 
 def slug(person: Person) -> str:
-    """Return the person's URL-safe name: lower case letters, digits and dashes."""
-    text = re.sub(r"[^a-z0-9]+", "-", person.name.lower()).strip("-")
-    return text or "person"
+    """Return the person's URL-safe name (unique among the configured people)."""
+    return person.slug
 
 
 def team_page_path(day: object) -> str:
@@ -100,7 +98,7 @@ def team_files(
             day=day,
             name=md.text(person.name, 80),
             title=f"Daily Status - {md.text(person.name, 80)} - {day}",
-            front_title=json.dumps(f"Daily Status - {person.name} - {day}"),
+            front_title=json.dumps(f"Daily Status - {person.name} - {day}", ensure_ascii=False),
             slug=slug(person),
             team_url="{{ " + f'"/team/{day}/"' + " | relative_url }}",
             sections=own,
@@ -109,7 +107,7 @@ def team_files(
         )
         files[person_index_path(person)] = env.get_template("person-index.md.j2").render(
             name=md.text(person.name, 80),
-            front_title=json.dumps(f"{person.name}: days"),
+            front_title=json.dumps(f"{person.name}: days", ensure_ascii=False),
             slug=slug(person),
         )
     team_items = _team_items(facts, team)
