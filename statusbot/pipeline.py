@@ -263,8 +263,9 @@ def render_all(
     store: Store,
     now: datetime | None = None,
     facts: Facts | None = None,
+    dry_run: bool = False,
 ) -> tuple[Facts, Sections, dict[str, str]]:
-    """Collect (unless the facts are given), compose and render one day."""
+    """Collect (unless given the facts), compose and render one day; a dry run stores nothing."""
     from statusbot.render import render_site
     from statusbot.site import with_history
 
@@ -273,9 +274,8 @@ def render_all(
     if config.summarizer_command:  # an optional command rewrites the prose; its claims are checked
         from statusbot.summarizer import summarize
 
-        sections = summarize(
-            facts, sections, config.summarizer_command, config.summarizer_timeout, store
-        )
+        command, timeout = config.summarizer_command, config.summarizer_timeout
+        sections = summarize(facts, sections, command, timeout, store, save=not dry_run)
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, sections)
     from statusbot.team import team_files  # several people: a team page and one per person
@@ -328,7 +328,7 @@ def publish(
         note = f"not pushed: {remote}/{branch} is already at {tip[:7]}" if push else None
         result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
         return Outcome(facts, None, page_path(day), result, failing, None)
-    facts, sections, files = render_all(config, day, store, now, facts)
+    facts, sections, files = render_all(config, day, store, now, facts, dry_run)
     if config.workdays and day.weekday() not in config.workdays and not sections.accomplishments:
         # A quiet non-working day gets no page; the next working day's page covers it.
         result = PublishResult(

@@ -77,8 +77,9 @@ def summarize(
     command: tuple[str, ...],
     timeout: float,
     store: Store,
+    save: bool = True,
 ) -> Sections:
-    """Return the command's verified sections, or the built-in ones with the reason logged."""
+    """Return the command's verified sections, or the built-in ones; `save=False` for dry runs."""
     data = json.dumps(payload(facts, sections), sort_keys=True, ensure_ascii=False)
     key = hashlib.sha256(json.dumps([data, list(command)]).encode("utf-8")).hexdigest()
     day = facts.day.isoformat()
@@ -90,7 +91,8 @@ def summarize(
         except Unverified as exc:
             entry = {"key": key, "error": str(exc)}
         cache[day] = entry
-        store.save_json(SUMMARIES, cache)
+        if save:
+            store.save_json(SUMMARIES, cache)
         if "error" in entry:
             log.warning("summarizer not used: %s", entry["error"])
     if "text" not in entry:

@@ -203,10 +203,13 @@ summarizer:
   command: [{command[0]!r}, {command[1]!r}]
 """)
     with freeze_time(datetime(2026, 2, 10, 12, 0, tzinfo=UTC)):
+        dry = run_cli(tmp_path, "--dry-run", "publish")
+        assert dry.exit_code == 0 and len(calls(tmp_path, "good")) == 1
+        assert not (site / ".git" / "statusbot" / "summaries.json").exists()  # dry: no file
         first = run_cli(tmp_path, "publish")
         second = run_cli(tmp_path, "publish")
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert len(calls(tmp_path, "good")) == 1
+    assert len(calls(tmp_path, "good")) == 2  # the dry run's, then once for the real runs
     page = branch_file(origin, "gh-pages", "_posts/2026-02-10-daily-status.md")
     assert "## Accomplishments\n- Wrote the parser\n" in page
     assert "Add the parser" not in page

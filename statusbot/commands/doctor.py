@@ -105,7 +105,8 @@ def check_render(config: Config, obj: Context) -> Check:
 
     try:
         day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-        _facts, _sections, files = pipeline.render_all(config, day, pipeline.store_for(config))
+        store = pipeline.store_for(config)
+        _facts, _sections, files = pipeline.render_all(config, day, store, dry_run=True)
     except StatusbotError as exc:
         return Check("site renders", False, exc.message.replace("\n", "; "))
     except Exception as exc:  # a template error is a finding here, not a crash

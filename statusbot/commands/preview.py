@@ -32,7 +32,7 @@ def preview(obj: Context, config: Config, port: int) -> None:
     """Render the day over the Pages branch's tree, build it with jekyll, serve it until Ctrl-C."""
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
     store = pipeline.store_for(config)
-    _facts, _sections, files = pipeline.render_all(config, day, store)
+    _facts, _sections, files = pipeline.render_all(config, day, store, dry_run=True)
     if obj.dry_run:
         obj.say(f"dry run for {day}: would build {len(files)} changed files over the Pages tree")
         return

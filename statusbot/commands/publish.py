@@ -105,7 +105,7 @@ def render_to(obj: Context, config: Config, out: Path) -> None:
     """Write the site tree for the day into a folder."""
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
     store = pipeline.store_for(config)
-    _facts, _sections, files = pipeline.render_all(config, day, store, obj.now)
+    _facts, _sections, files = pipeline.render_all(config, day, store, obj.now, None, obj.dry_run)
     if obj.dry_run:
         obj.say(f"dry run for {day}: would write {len(files)} files to {out}")
         return
