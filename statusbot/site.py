@@ -17,7 +17,7 @@ from statusbot.charts import CHARTS, chart_path, render_charts
 from statusbot.compose import Sections
 from statusbot.config import Config
 from statusbot.history import RECENT, History
-from statusbot.model import RISK_LEVELS, Facts
+from statusbot.model import RISK_LEVELS, Facts, Person
 from statusbot.state import Store
 from statusbot.summary import carry_risks, day_url, dumps, iso_week, summarize, summary_path
 
@@ -76,11 +76,14 @@ def _days(history: History, days: Iterable[date]) -> list[dict[str, str]]:
 
 
 def render_history(
-    history: History, day: date, templates_dir: Path | None = None
+    history: History,
+    day: date,
+    templates_dir: Path | None = None,
+    people: tuple[Person, ...] = (),
 ) -> dict[str, str]:
     """Return the pages that change when `day` changes: index, archive, its month and week."""
     files = {
-        INDEX: render_index(history, templates_dir),
+        INDEX: render_index(history, templates_dir, people),
         ARCHIVE: render_archive(history, templates_dir),
         month_path(day.year, day.month): render_month(history, day.year, day.month, templates_dir),
         week_path(iso_week(day)): render_week(history, iso_week(day), templates_dir),
@@ -90,9 +93,17 @@ def render_history(
     return files
 
 
-def render_index(history: History, templates_dir: Path | None = None) -> str:
+def render_index(
+    history: History, templates_dir: Path | None = None, people: tuple[Person, ...] = ()
+) -> str:
     """Return the home page: this week's days on top, the charts, the recent days, the months."""
+    from statusbot import markup as md
+
     newest = history.newest
+    team = len(people) > 1 and newest is not None  # a team: link each person's list of days
+    people_links = (
+        [(md.text(p.name, 80), url(f"/people/{p.slug}/")) for p in people] if team else []
+    )
     this_week = iso_week(newest) if newest else None
     current = [d for d in history.days if this_week and iso_week(d) == this_week]
     earlier = [d for d in history.days if d not in current][-RECENT:]
@@ -108,6 +119,8 @@ def render_index(history: History, templates_dir: Path | None = None) -> str:
             (f"{calendar.month_name[m]} {y}", url(f"/archive/{y:04d}-{m:02d}/")) for y, m in months
         ],
         archive_url=url("/archive/"),
+        people=people_links,
+        team_url=url(f"/team/{newest}/") if team else None,
     )
 
 
@@ -257,7 +270,7 @@ def build_day(
     """Carry open risks onto the day, and return its sections and the site files it changes."""
     sections, summary = summarize_day(facts, sections, history, resolved)
     files = {summary_path(facts.day): dumps(summary)}
-    files.update(render_history(history.with_day(summary), facts.day, templates_dir))
+    files.update(render_history(history.with_day(summary), facts.day, templates_dir, facts.people))
     return sections, files
 
 

@@ -158,3 +158,21 @@ def test_weekly_themes_group_pull_requests_and_key_findings():
     assert len(grouped["Pull requests and reviews"]) == 2
     assert grouped["Findings"] == ["**Key finding:** A provides 2.0x faster runs (1s vs 2s)"]
     assert grouped["Other"] == ["Something else"]
+
+
+def test_the_index_links_each_persons_days_and_the_team_page_for_a_team():
+    from datetime import date
+
+    from statusbot.history import History
+    from statusbot.model import Person
+    from statusbot.site import render_index
+
+    history = History(days=[date(2026, 2, 9)], summaries={})
+    team = (Person(name="Ana <b>Novak</b>"), Person(name="Bea Roth"))
+    index = render_index(history, None, team)
+    assert (
+        'People: [Ana &#60;b&#62;Novak&#60;/b&#62;]({{ "/people/ana-b-novak-b/" | relative_url }})'
+        ' · [Bea Roth]({{ "/people/bea-roth/" | relative_url }})'
+        ' · [the team\'s latest day]({{ "/team/2026-02-09/" | relative_url }})'
+    ) in index
+    assert "People:" not in render_index(history, None, team[:1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from datetime import datetime
@@ -192,3 +193,7 @@ def test_jekyll_builds_the_team_page_and_lists_a_persons_days(team, tmp_path):
     assert 'href="/people/bea-roth/2026-03-30/"' in days
     assert "/people/ana-novak/" not in days  # only Bea's days
     assert (site / "people" / "ana-novak" / "2026-03-30" / "index.html").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for link in re.findall(r'href="(/(?:people|team)/[^"]*)"', home):  # the index's team links
+        assert (site / link.strip("/") / "index.html").is_file(), link
+    assert 'href="/people/ana-novak/"' in home and 'href="/team/2026-03-30/"' in home
