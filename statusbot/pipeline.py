@@ -291,13 +291,14 @@ def publish(
     push: bool | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
+    store: Store | None = None,
 ) -> Outcome:
     """Run the whole cycle for one day and commit the site to the Pages branch."""
     from statusbot import checkpoint, health
     from statusbot.publish import PublishResult, publish_site
     from statusbot.render import page_path
 
-    store = store_for(config)
+    store = store or store_for(config)
     facts = collect(config, day, store, now)
     private = private_repos(facts)
     if private and not config.allow_private_data:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from statusbot.cli import cli
+from statusbot.model import Commit
 
 USER = ("Dev One", "dev1@example.com")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -125,6 +126,47 @@ def bare(tmp_path: Path, repo: Path) -> Path:
     path = bare_remote(tmp_path / "remote.git")
     git(repo, "remote", "add", "origin", str(path))
     return path
+
+
+def fake_commit(
+    n: int,
+    at: datetime,
+    *,
+    repo: str = "app",
+    branch: str = "main",
+    merge: bool = False,
+    author: tuple[str, str] = USER,
+) -> Commit:
+    """Return the n-th Commit fact of a day (n minutes after `at`), for tests of pure code."""
+    return Commit(
+        repo=repo,
+        sha=f"{n:040x}",
+        summary=f"change {n}",
+        author_name=author[0],
+        author_email=author[1],
+        authored_at=at + timedelta(minutes=n),
+        branches=(branch,),
+        is_merge=merge,
+    )
+
+
+def configured_site(tmp_path: Path, sources: str = "", tail: str = "") -> Path:
+    """Lay out an `app` source repo, a `site` Pages repo with a bare origin, and a config.
+
+    `sources` adds lines under `sources:`, `tail` adds top-level keys; returns the bare origin.
+    """
+    app = make_repo(tmp_path / "app")
+    commit(app, "Start", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
+    site = make_repo(tmp_path / "site")
+    commit(site, "Site", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
+    origin = bare_remote(tmp_path / "origin.git")
+    git(site, "remote", "add", "origin", str(origin))
+    (tmp_path / "statusbot.yml").write_text(
+        f"timezone: UTC\npeople:\n  - name: Dev One\n    emails: [{USER[1]}]\n"
+        f"sources:\n  git: [app]\n  junit: []\n  coverage: []\n{sources}"
+        f"publish:\n  repo: site\n  remote: origin\n{tail}"
+    )
+    return origin
 
 
 def set_mtime(path: Path, when: datetime) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+
+from conftest import fake_commit
 
 from statusbot.compose import compose
 from statusbot.model import (
@@ -27,16 +29,7 @@ def facts(**kw: object) -> Facts:
 
 
 def make_commit(n: int, repo: str = "app", branch: str = "main", merge: bool = False) -> Commit:
-    return Commit(
-        repo=repo,
-        sha=f"{n:040x}",
-        summary=f"change {n}",
-        author_name="Dev One",
-        author_email="dev1@example.com",
-        authored_at=AT + timedelta(minutes=n),
-        branches=(branch,),
-        is_merge=merge,
-    )
+    return fake_commit(n, AT, repo=repo, branch=branch, merge=merge)
 
 
 def test_key_effort_names_the_branch_with_most_commits_and_its_latest_summary():

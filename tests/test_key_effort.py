@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from conftest import fake_commit
+
 from statusbot.compose import compose
 from statusbot.model import Commit, Facts, Note, Person, PullRequest
 
@@ -12,15 +14,7 @@ AT = datetime(2026, 3, 30, 9, tzinfo=UTC)
 
 
 def commit(n: int, branch: str, repo: str = "api") -> Commit:
-    return Commit(
-        repo=repo,
-        sha=f"{n:040x}",
-        summary=f"change {n}",
-        author_name="Ana",
-        author_email="ana@example.com",
-        authored_at=AT + timedelta(minutes=n),
-        branches=(branch,),
-    )
+    return fake_commit(n, AT, repo=repo, branch=branch, author=("Ana", "ana@example.com"))
 
 
 PR = PullRequest(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from conftest import USER, bare_remote, branch_file, commit, git, make_repo, set_mtime
+from conftest import branch_file, configured_site, set_mtime
 from freezegun import freeze_time
 
 from statusbot.compose import compose
@@ -27,27 +27,8 @@ def risks(page: str) -> list[str]:
 
 
 def project(tmp_path, extra: str = ""):
-    """Return a project with a configured site repo and a bare origin."""
-    app = make_repo(tmp_path / "app")
-    commit(app, "Start", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
-    site = make_repo(tmp_path / "site")
-    commit(site, "Site", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
-    origin = bare_remote(tmp_path / "origin.git")
-    git(site, "remote", "add", "origin", str(origin))
-    (tmp_path / "statusbot.yml").write_text(f"""\
-timezone: UTC
-people:
-  - name: Dev One
-    emails: [{USER[1]}]
-sources:
-  git: [app]
-  junit: []
-  coverage: []
-{extra}publish:
-  repo: site
-  remote: origin
-""")
-    return origin
+    """Return the bare origin of a configured project (conftest.configured_site)."""
+    return configured_site(tmp_path, sources=extra)
 
 
 def test_recorded_metrics_show_the_change_since_an_earlier_day_and_a_key_finding(tmp_path, run_cli):

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import USER, bare_remote, branch_file, commit, git, make_repo
+from conftest import USER, branch_file, commit, configured_site, make_repo
 
 from statusbot.compose import compose
 from statusbot.config import build
@@ -178,30 +178,13 @@ def test_summarizer_config_takes_a_list_or_a_string_split_like_a_shell(tmp_path)
 def test_publish_uses_the_verified_summary_and_calls_the_command_once(tmp_path, run_cli):
     from freezegun import freeze_time
 
-    app = make_repo(tmp_path / "app")
-    commit(app, "Add the parser", datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
-    site = make_repo(tmp_path / "site")
-    commit(site, "Site", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
-    origin = bare_remote(tmp_path / "origin.git")
-    git(site, "remote", "add", "origin", str(origin))
     text = "## Accomplishments\n- Wrote the parser\n## Risks & Challenges\nNone identified.\n"
     text += "## Key Effort\nThe parser\n"
     command = script(tmp_path, "good", printing(text))
-    (tmp_path / "statusbot.yml").write_text(f"""\
-timezone: UTC
-people:
-  - name: Dev One
-    emails: [{USER[1]}]
-sources:
-  git: [app]
-  junit: []
-  coverage: []
-publish:
-  repo: site
-  remote: origin
-summarizer:
-  command: [{command[0]!r}, {command[1]!r}]
-""")
+    tail = f"summarizer:\n  command: [{command[0]!r}, {command[1]!r}]\n"
+    origin = configured_site(tmp_path, tail=tail)
+    site = tmp_path / "site"
+    commit(tmp_path / "app", "Add the parser", datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
     with freeze_time(datetime(2026, 2, 10, 12, 0, tzinfo=UTC)):
         dry = run_cli(tmp_path, "--dry-run", "publish")
         assert dry.exit_code == 0 and len(calls(tmp_path, "good")) == 1

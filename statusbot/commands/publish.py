@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from statusbot import pipeline
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
-from statusbot.state import write_atomic
+from statusbot.state import Store, write_atomic
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
@@ -25,7 +25,7 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
 
     day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
     if obj.dry_run:
-        _publish(obj, config, day, push, None)
+        _publish(obj, config, day, push, None, None)
         return
     store = pipeline.store_for(config)
     with lock.run_lock(store.root, config.lock_wait) as held:
@@ -36,7 +36,7 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
         started = time.monotonic()
         usage = health.reset_usage()
         try:
-            outcome, summary = _publish(obj, config, day, push, started)
+            outcome, summary = _publish(obj, config, day, push, started, store)
         except Exception as exc:
             message = exc.message if isinstance(exc, StatusbotError) else repr(exc)
             run = health.RunRecord(
@@ -57,13 +57,20 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
 
 
 def _publish(
-    obj: Context, config: Config, day: date, push: bool | None, started: float | None
+    obj: Context,
+    config: Config,
+    day: date,
+    push: bool | None,
+    started: float | None,
+    store: Store | None,
 ) -> tuple[pipeline.Outcome, str]:
     """Run the pipeline and print its summary line; return the outcome and the line."""
     from statusbot import health
 
     started = time.monotonic() if started is None else started
-    outcome = pipeline.publish(config, day, push=push, dry_run=obj.dry_run, now=obj.now)
+    outcome = pipeline.publish(
+        config, day, push=push, dry_run=obj.dry_run, now=obj.now, store=store
+    )
     result = outcome.result
     for line in pipeline.failures_summary(outcome.facts.failures):
         log.warning("stale source %s", line)
