@@ -11,7 +11,6 @@ import hashlib
 import logging
 import os
 import re
-import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from statusbot import checkpoint
 from statusbot.errors import PublishError
+from statusbot.gitpages.git import Git, last_line
 
 log = logging.getLogger(__name__)
 
@@ -27,26 +27,7 @@ PUSH_TIMEOUT = 300  # seconds; GIT_TERMINAL_PROMPT=0 keeps push from waiting on 
 FILE_MODE = "100644"
 # Up to this many paths, ls-tree is asked for just them; above it, for the whole tree.
 LS_TREE_MAX_PATHS = 256
-# Variables that would point git at another repository, index or object store than `repo`.
-_REPO_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-    "GIT_PREFIX",
-)
-_URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^/\s@]+@")
 _BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
-_PREFIX = re.compile(r"^(fatal|error|warning|remote): ")
-# What git prints after the real reason a remote cannot be reached.
-_BOILERPLATE = {
-    "Could not read from remote repository.",
-    "Please make sure you have the correct access rights",
-    "and the repository exists.",
-}
 _PUSH_REASONS = {
     "fetch first": "the remote has commits this one lacks",
     "non-fast-forward": "the remote has commits this one lacks",
@@ -76,81 +57,8 @@ class _Entry:
     oid: str
 
 
-def redact(text: str, secrets: Sequence[str] = ()) -> str:
-    """Return text with URL credentials (scheme://user:token@) and the given secrets masked."""
-    text = _URL_USERINFO.sub(r"\1***@", text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 class PushRejected(PublishError):
     """The remote refused the push because it has commits this one lacks."""
-
-
-class _Git:
-    """Runs git in one repository with a clean, non-interactive environment."""
-
-    def __init__(self, repo: Path) -> None:
-        """Bind to `repo`, refusing to look for a repository above it."""
-        self.repo = Path(repo).expanduser().resolve()
-        if not self.repo.is_dir():
-            raise PublishError(f"{self.repo} is not a git repository (no such directory)")
-        env = {k: v for k, v in os.environ.items() if k not in _REPO_ENV}
-        # Never let git find an enclosing repository (a $HOME kept in git, say) by walking up.
-        env["GIT_CEILING_DIRECTORIES"] = str(self.repo.parent)
-        env["LC_ALL"] = "C"
-        self.env = env
-        self.secrets: list[str] = []
-
-    def run(
-        self,
-        *args: str,
-        input: bytes | None = None,
-        env: Mapping[str, str] | None = None,
-        check: bool = True,
-        timeout: float | None = None,
-    ) -> subprocess.CompletedProcess[bytes]:
-        """Run `git args` in the repo; raise PublishError with git's last line on failure."""
-        full_env = {**self.env, **env} if env else self.env
-        try:
-            proc = subprocess.run(
-                ["git", "-C", str(self.repo), *args],
-                input=input,
-                stdin=None if input is not None else subprocess.DEVNULL,
-                capture_output=True,
-                env=full_env,
-                check=False,
-                timeout=timeout,
-            )
-        except FileNotFoundError:
-            raise PublishError("git is not installed (no 'git' on PATH)") from None
-        except subprocess.TimeoutExpired:
-            raise PublishError(f"git {args[0]} in {self.repo} timed out after {timeout}s") from None
-        if check and proc.returncode != 0:
-            raise PublishError(self.failure(args[0], proc.stderr))
-        return proc
-
-    def failure(self, command: str, stderr: bytes) -> str:
-        """Return one line describing a failed git command, from its stderr."""
-        line = last_line(stderr)
-        if "not a git repository" in line:
-            return f"{self.repo} is not a git repository"
-        return self.redact(f"git {command} failed in {self.repo}: {line or 'no message'}")
-
-    def redact(self, text: str) -> str:
-        """Return text with credentials masked."""
-        return redact(text, self.secrets)
-
-
-def last_line(stderr: bytes) -> str:
-    """Return git's last 'fatal:'/'error:' line (else its last line), without the prefix."""
-    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith("hint:")]
-    lines = [ln for ln in lines if _PREFIX.sub("", ln) not in _BOILERPLATE]
-    errors = [ln for ln in lines if ln.startswith(("fatal:", "error:"))]
-    return _PREFIX.sub("", (errors or lines or [""])[-1])
 
 
 def publish_site(
@@ -176,7 +84,7 @@ def publish_site(
     if not message.strip():
         raise PublishError("the publish commit message is empty")
     site = _site_paths(files, prefix)
-    git = _Git(repo)
+    git = Git(repo)
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}" if remote else None
     refs = _read_refs(git, ref, tracking)
@@ -228,7 +136,7 @@ def publish_site(
 def branch_tips(repo: Path, branch: str, remote: str | None) -> tuple[str | None, str | None]:
     """Return the commits of the branch and of its remote-tracking branch (None if missing)."""
     _check_branch(branch)
-    git = _Git(repo)
+    git = Git(repo)
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}" if remote else None
     refs = _read_refs(git, ref, tracking)
@@ -239,7 +147,7 @@ def read_file(repo: Path, branch: str, path: str) -> bytes | None:
     """Return `path`'s bytes on `branch` without checkout; None if branch or file is missing."""
     _check_branch(branch)
     path = _check_path(path, "path")
-    git = _Git(repo)
+    git = Git(repo)
     proc = git.run("cat-file", "--batch", input=f"refs/heads/{branch}:{path}\n".encode())
     header, _, rest = proc.stdout.partition(b"\n")
     fields = header.split()
@@ -254,7 +162,7 @@ def read_files(repo: Path, branch: str, paths: Sequence[str]) -> dict[str, bytes
     wanted = [_check_path(p, "path") for p in paths]
     if not wanted:
         return {}
-    git = _Git(repo)
+    git = Git(repo)
     request = "".join(f"refs/heads/{branch}:{p}\n" for p in wanted).encode()
     out = git.run("cat-file", "--batch", input=request).stdout
     found: dict[str, bytes] = {}
@@ -275,7 +183,7 @@ def list_files(repo: Path, branch: str, prefix: str = "") -> list[str]:
     """Return the sorted paths (from the branch root) of files under `prefix`; [] without branch."""
     _check_branch(branch)
     pathspec = [_check_path(prefix, "prefix")] if prefix.strip("/") else []
-    git = _Git(repo)
+    git = Git(repo)
     ref = f"refs/heads/{branch}"
     head = _read_refs(git, ref, None).get(ref)
     if head is None:
@@ -334,7 +242,7 @@ def _site_paths(files: Mapping[str, bytes], prefix: str) -> dict[str, bytes]:
     return site
 
 
-def _read_refs(git: _Git, *refs: str | None) -> dict[str, tuple[str, str]]:
+def _read_refs(git: Git, *refs: str | None) -> dict[str, tuple[str, str]]:
     """Return {ref: (commit, tree)} for those of `refs` that exist and point at commits."""
     names = [r for r in refs if r]
     fmt = "--format=%(refname) %(objecttype) %(objectname) %(tree)"
@@ -349,7 +257,7 @@ def _read_refs(git: _Git, *refs: str | None) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _ls_tree(git: _Git, commit: str, paths: list[str]) -> dict[str, _Entry]:
+def _ls_tree(git: Git, commit: str, paths: list[str]) -> dict[str, _Entry]:
     """Return the entries of `commit` at exactly `paths` (missing paths are left out)."""
     if not paths:
         return {}
@@ -371,7 +279,7 @@ def _ls_tree(git: _Git, commit: str, paths: list[str]) -> dict[str, _Entry]:
     return entries
 
 
-def _changed_paths(git: _Git, commit: str, site: Mapping[str, bytes]) -> list[str]:
+def _changed_paths(git: Git, commit: str, site: Mapping[str, bytes]) -> list[str]:
     """Return the sorted paths whose content or mode in `commit` differs from `site`'s."""
     current = _ls_tree(git, commit, list(site))
     # A sha1 oid has 40 hex digits, a sha256 one 64: the commit tells the object format.
@@ -384,7 +292,7 @@ def _changed_paths(git: _Git, commit: str, site: Mapping[str, bytes]) -> list[st
 
 
 def _commit(
-    git: _Git,
+    git: Git,
     ref: str,
     old: str | None,
     old_tree: str | None,
@@ -422,7 +330,7 @@ def _commit(
     return commit
 
 
-def _write_blobs(git: _Git, blobs: Mapping[str, bytes]) -> None:
+def _write_blobs(git: Git, blobs: Mapping[str, bytes]) -> None:
     """Store blobs with one fast-import (loose objects for a few, one pack for many)."""
     if not blobs:
         return
@@ -435,7 +343,7 @@ def _write_blobs(git: _Git, blobs: Mapping[str, bytes]) -> None:
     git.run("fast-import", "--quiet", "--done", input=bytes(stream))
 
 
-def _identity_env(git: _Git, author: tuple[str, str] | None) -> dict[str, str]:
+def _identity_env(git: Git, author: tuple[str, str] | None) -> dict[str, str]:
     """Return the environment that makes `author` (or the repo's user) author and committer."""
     name, email = author or _identity(git)
     return {
@@ -446,7 +354,7 @@ def _identity_env(git: _Git, author: tuple[str, str] | None) -> dict[str, str]:
     }
 
 
-def _identity(git: _Git) -> tuple[str, str]:
+def _identity(git: Git) -> tuple[str, str]:
     """Return the repo's configured user.name/email, each falling back to statusbot's own."""
     proc = git.run("config", "-z", "--get-regexp", r"^user\.(name|email)$", check=False)
     found: dict[str, str] = {}
@@ -460,7 +368,7 @@ def _identity(git: _Git) -> tuple[str, str]:
     )
 
 
-def _update_ref(git: _Git, ref: str, new: str, old: str | None, message: str = "") -> None:
+def _update_ref(git: Git, ref: str, new: str, old: str | None, message: str = "") -> None:
     """Move `ref` from `old` (None: must not exist) to `new` atomically, or raise PublishError."""
     expected = old or "0" * len(new)
     reason = f"statusbot publish: {message.splitlines()[0] if message.strip() else new[:7]}"
@@ -478,7 +386,7 @@ def _update_ref(git: _Git, ref: str, new: str, old: str | None, message: str = "
     raise PublishError(git.failure("update-ref", proc.stderr))
 
 
-def _remote_url(git: _Git, remote: str) -> str:
+def _remote_url(git: Git, remote: str) -> str:
     """Return the URL `remote` pushes to, noting its credentials as secrets to mask."""
     pattern = rf"^remote\.{re.escape(remote)}\.(url|pushurl)$"
     proc = git.run("config", "-z", "--get-regexp", pattern, check=False)
@@ -496,7 +404,7 @@ def _remote_url(git: _Git, remote: str) -> str:
     return urls.get("pushurl") or urls["url"]
 
 
-def _push(git: _Git, remote: str, url: str, branch: str, head: str) -> str:
+def _push(git: Git, remote: str, url: str, branch: str, head: str) -> str:
     """Push the branch (never forced); return a one-line note or raise PublishError."""
     spec = f"refs/heads/{branch}:refs/heads/{branch}"
     proc = git.run(
@@ -539,7 +447,7 @@ def _remote_moved(summary: str) -> bool:
 
 
 def _rebuild_on_remote(
-    git: _Git, remote: str, branch: str, local: str, author: tuple[str, str] | None
+    git: Git, remote: str, branch: str, local: str, author: tuple[str, str] | None
 ) -> tuple[str, bool]:
     """Fetch the remote branch and rebuild our changes on it; return (new head, committed)."""
     ref = f"refs/heads/{branch}"
@@ -579,7 +487,7 @@ def _rebuild_on_remote(
     return commit, True
 
 
-def _unrelated_base(git: _Git, local: str, last_seen: str | None) -> str:
+def _unrelated_base(git: Git, local: str, last_seen: str | None) -> str:
     """Return where our own changes start when the remote's history was rewritten (squashed).
 
     The whole local tree would overwrite the remote's newer copies of shared files. What the
@@ -593,7 +501,7 @@ def _unrelated_base(git: _Git, local: str, last_seen: str | None) -> str:
     return parent.stdout.decode().strip() if parent.returncode == 0 else ""
 
 
-def _ours_since(git: _Git, base: str | None, local: str) -> dict[str, tuple[str, str]]:
+def _ours_since(git: Git, base: str | None, local: str) -> dict[str, tuple[str, str]]:
     """Return {path: (mode, oid)} of files `local` added or changed since `base` (all without)."""
     if base is None:
         proc = git.run("ls-tree", "-r", "-z", "--full-tree", local)

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from statusbot.errors import PublishError
-from statusbot.publish import PUSH_TIMEOUT, _check_branch, _Git, _read_refs, _update_ref, last_line
+from statusbot.gitpages.git import Git, last_line
+from statusbot.publish import PUSH_TIMEOUT, _check_branch, _read_refs, _update_ref
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def squash_history(
 ) -> str | None:
     """Fold commits of `branch` older than `older_than` into a root commit; return a note."""
     _check_branch(branch)
-    git = _Git(repo)
+    git = Git(repo)
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}" if remote else None
     refs = _read_refs(git, ref, tracking)
@@ -75,7 +76,7 @@ def squash_history(
     return note
 
 
-def _first_parent_log(git: _Git, tip: str) -> list[_Commit]:
+def _first_parent_log(git: Git, tip: str) -> list[_Commit]:
     """Return the commits of the first-parent chain from `tip`, newest first."""
     proc = git.run("log", "--first-parent", f"--format={_FIELDS}", tip)
     commits = []
@@ -96,7 +97,7 @@ def _first_parent_log(git: _Git, tip: str) -> list[_Commit]:
     return commits
 
 
-def _commit_tree(git: _Git, like: _Commit, message: str, parent: str | None) -> str:
+def _commit_tree(git: Git, like: _Commit, message: str, parent: str | None) -> str:
     """Write a commit with `like`'s tree, authors and dates on `parent`; return its id."""
     parents = ["-p", parent] if parent else []
     text = message.rstrip("\n") + "\n"
@@ -104,7 +105,7 @@ def _commit_tree(git: _Git, like: _Commit, message: str, parent: str | None) -> 
     return proc.stdout.decode().strip()
 
 
-def _push_with_lease(git: _Git, remote: str, branch: str, new: str, expected: str) -> str:
+def _push_with_lease(git: Git, remote: str, branch: str, new: str, expected: str) -> str:
     """Force the rewritten branch out, only if the remote is still at `expected`."""
     spec = f"refs/heads/{branch}:refs/heads/{branch}"
     proc = git.run(

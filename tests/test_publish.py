@@ -13,17 +13,15 @@ from pathlib import Path
 import pytest
 
 from statusbot.errors import PublishError
+from statusbot.gitpages.git import Git, last_line, redact
 from statusbot.publish import (
     LS_TREE_MAX_PATHS,
     PublishResult,
-    _Git,
     _update_ref,
     blob_id,
-    last_line,
     list_files,
     publish_site,
     read_file,
-    redact,
 )
 
 DAY1 = {
@@ -402,7 +400,7 @@ def test_update_ref_compare_and_swap(repo: Path) -> None:
     first = publish(repo, DAY1)
     second = publish(repo, DAY2)
     head = rev(repo, "main")
-    handle = _Git(repo)
+    handle = Git(repo)
 
     with pytest.raises(PublishError, match=r"moved while publishing \(was .{7}, now .{7}\)"):
         _update_ref(handle, "refs/heads/gh-pages", head, first.commit)

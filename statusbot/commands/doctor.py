@@ -88,7 +88,7 @@ def check_push(config: Config) -> Check:
         capture_output=True, text=True, check=False, timeout=120,
         env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
     )  # fmt: skip
-    from statusbot.publish import last_line, redact
+    from statusbot.gitpages.git import last_line, redact
 
     if proc.returncode == 0:
         return Check("push access", True, f"git push --dry-run to {remote}/{branch} succeeds")

@@ -1,0 +1,1 @@
+"""Git: the one way to run git, and the Pages branch it writes."""
