@@ -168,11 +168,14 @@ def preview(obj: Context, port: int) -> None:
 @pass_context
 def collect(obj: Context) -> None:
     """Print the day's collected facts as JSON."""
-    from statusbot import pipeline
+    from statusbot.run.collect import collect as collect_facts
+    from statusbot.run.window import resolve_day, window_for
+    from statusbot.run.workspace import open_workspace
 
     config = obj.config()
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    facts = pipeline.collect(config, day, pipeline.store_for(config))
+    day = resolve_day(obj.now, config.timezone, obj.day)
+    window = window_for(day, config.timezone, config.workdays)
+    facts = collect_facts(open_workspace(config, obj.now), window).facts
     click.echo(json.dumps(facts.to_dict(), indent=2, ensure_ascii=False))
 
 

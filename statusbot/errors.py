@@ -17,9 +17,5 @@ class ReportError(StatusbotError):
     """A test or coverage report cannot be read: names the file and the reason."""
 
 
-class ProviderError(StatusbotError):
-    """A source of facts failed."""
-
-
 class PublishError(StatusbotError):
     """Writing or pushing the Pages branch failed."""

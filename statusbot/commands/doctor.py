@@ -101,12 +101,18 @@ def check_push(config: Config) -> Check:
 
 def check_render(config: Config, obj: Context) -> Check:
     """Check the site renders for today (in memory; nothing written)."""
-    from statusbot import pipeline
+    from statusbot.providers.registry import PROVIDERS
+    from statusbot.run.render import site_for_day
+    from statusbot.run.window import resolve_day
+    from statusbot.run.workspace import open_workspace, store_for
 
     try:
-        day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-        store = pipeline.store_for(config)
-        _facts, _sections, files = pipeline.render_all(config, day, store, dry_run=True)
+        day = resolve_day(obj.now, config.timezone, obj.day)
+        store = store_for(config)
+        _facts, _sections, files = site_for_day(
+            open_workspace(config, obj.now, store), day, dry_run=True,
+            providers=tuple(p for p in PROVIDERS if p.name != "github"),  # no requests, no cache
+        )  # fmt: skip
     except StatusbotError as exc:
         return Check("site renders", False, exc.message.replace("\n", "; "))
     except Exception as exc:  # a template error is a finding here, not a crash

@@ -13,9 +13,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from statusbot import pipeline
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
+from statusbot.run.render import site_for_day
+from statusbot.run.window import resolve_day
+from statusbot.run.workspace import open_workspace, store_for
 from statusbot.state import write_atomic
 
 if TYPE_CHECKING:
@@ -30,9 +32,11 @@ INSTALL_HINT = "apt-get install jekyll ruby-jekyll-feed jekyll-theme-minima"
 
 def preview(obj: Context, config: Config, port: int) -> None:
     """Render the day over the Pages branch's tree, build it with jekyll, serve it until Ctrl-C."""
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    store = pipeline.store_for(config)
-    _facts, _sections, files = pipeline.render_all(config, day, store, dry_run=True)
+    day = resolve_day(obj.now, config.timezone, obj.day)
+    store = store_for(config)
+    _facts, _sections, files = site_for_day(
+        open_workspace(config, obj.now, store), day, dry_run=True
+    )
     if obj.dry_run:
         obj.say(f"dry run for {day}: would build {len(files)} changed files over the Pages tree")
         return

@@ -6,10 +6,11 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from statusbot import pipeline
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
 from statusbot.providers.records import note_record
+from statusbot.run.window import resolve_day
+from statusbot.run.workspace import store_for
 from statusbot.summary import CARRIED_LEVELS, risk_id
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ def record_resolution(
         )
     if not text.strip():
         raise StatusbotError("the note is empty")
-    day = pipeline.resolve_day(obj.now, config.timezone, day)
-    store = pipeline.store_for(config)
+    day = resolve_day(obj.now, config.timezone, day)
+    store = store_for(config)
     if obj.dry_run:
         obj.say(f"dry run: would record a note for {day} resolving risk {rid} in {store.root}")
         return
@@ -44,7 +45,7 @@ def say_risk_id(
 ) -> None:
     """Print the id of a risk that will carry over, so the person can resolve it later."""
     if risk in CARRIED_LEVELS and not obj.dry_run:
-        day = pipeline.resolve_day(obj.now, config.timezone, day)
+        day = resolve_day(obj.now, config.timezone, day)
         rid = risk_id(day, text)
         obj.say(
             f"risk id {rid}: it stays on later pages until `statusbot note --resolve {rid} TEXT`"
