@@ -25,7 +25,8 @@ from statusbot import pipeline
 from statusbot.compose import compose
 from statusbot.history import History
 from statusbot.model import Commit, CoverageReport, Deployment, Facts, Note, Person, TestSuiteResult
-from statusbot.publish import list_files, publish_site
+from statusbot.gitpages.publish import publish_site
+from statusbot.gitpages.tree import list_files
 from statusbot.render import render_day, site_sources
 from statusbot.site import render_everything, summarize_day
 from statusbot.summary import dumps, summary_path

@@ -295,7 +295,7 @@ def publish(
 ) -> Outcome:
     """Run the whole cycle for one day and commit the site to the Pages branch."""
     from statusbot import checkpoint, health
-    from statusbot.publish import PublishResult, publish_site
+    from statusbot.gitpages.publish import PublishResult, publish_site
     from statusbot.render import page_path
 
     store = store or store_for(config)
@@ -385,7 +385,7 @@ def unchanged_since_last_run(
     config: Config, store: Store, key: str, remote: str | None
 ) -> str | None:
     """Return the branch tip when the last run published these very inputs and it has not moved."""
-    from statusbot.publish import branch_tips
+    from statusbot.gitpages.refs import branch_tips
 
     last = store.load_json(LAST_RUN)
     if last.get("key") != key or not last.get("tip"):
@@ -397,7 +397,7 @@ def unchanged_since_last_run(
 
 def remember_run(config: Config, store: Store, key: str, remote: str | None) -> None:
     """Record the inputs and the branch tip of a completed run, for the next run's shortcut."""
-    from statusbot.publish import branch_tips
+    from statusbot.gitpages.refs import branch_tips
 
     local, _tracking = branch_tips(config.publish_repo, config.publish_branch, remote)
     store.save_json(LAST_RUN, {"key": key, "tip": local})
@@ -405,7 +405,7 @@ def remember_run(config: Config, store: Store, key: str, remote: str | None) -> 
 
 def _squash(config: Config, now: datetime, remote: str | None) -> str | None:
     """Fold the Pages history older than squash_after_days; a failed push is a note."""
-    from statusbot.squash import squash_history
+    from statusbot.gitpages.squash import squash_history
 
     days = config.squash_after_days or 0
     try:
