@@ -23,10 +23,10 @@ from pathlib import Path
 from statusbot import config as config_mod
 from statusbot import pipeline
 from statusbot.compose import compose
-from statusbot.history import History
-from statusbot.model import Commit, CoverageReport, Deployment, Facts, Note, Person, TestSuiteResult
 from statusbot.gitpages.publish import publish_site
 from statusbot.gitpages.tree import list_files
+from statusbot.history import History
+from statusbot.model import Commit, CoverageReport, Deployment, Facts, Note, Person, TestSuiteResult
 from statusbot.render import render_day, site_sources
 from statusbot.site import render_everything, summarize_day
 from statusbot.summary import dumps, summary_path
