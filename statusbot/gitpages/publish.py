@@ -17,6 +17,7 @@ from statusbot import checkpoint
 from statusbot.errors import PublishError
 from statusbot.gitpages.commits import commit_tree, identity_env, with_trailer
 from statusbot.gitpages.git import Git
+from statusbot.gitpages.manifest import claim
 from statusbot.gitpages.names import check_branch, check_path
 from statusbot.gitpages.push import PushRejected, fetch_branch, push_branch, remote_url
 from statusbot.gitpages.refs import RepoDirs, read_refs, repo_dirs, update_ref
@@ -57,12 +58,15 @@ def publish_site(
     dry_run: bool = False,
     author: tuple[str, str] | None = None,
     push_retries: int = 0,
+    owner: str | None = None,
+    adopt: bool = False,
 ) -> PublishResult:
     """Overlay `files` under `prefix` onto `branch`, commit if the tree changed, then push.
 
     When the push is rejected because the remote moved, the remote branch is fetched and the
     local commit rebuilt on top of it (our files overlaid on the remote's tree), up to
-    `push_retries` times. The push never forces.
+    `push_retries` times. The push never forces. With an `owner`, the folder keeps a manifest
+    of the files it wrote and no other file is changed (unless `adopt`); see gitpages.manifest.
     """
     check_branch(branch)
     if not message.strip():
@@ -79,6 +83,9 @@ def publish_site(
         update_ref(git, ref, refs[tracking][0], None, "start from the remote branch")
         refs[ref] = refs[tracking]
     old, old_tree = refs.get(ref, (None, None))
+    if owner is not None:
+        base = check_path(prefix, "prefix") + "/" if prefix.strip("/") else ""
+        site = claim(git, old, branch, base, site, owner, adopt)
     url = remote_url(git, remote) if push and remote else ""
     changed = sorted(site) if old is None else changed_paths(git, old, site)
 

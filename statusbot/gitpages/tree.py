@@ -42,8 +42,11 @@ def ls_tree(git: Git, commit: str, paths: Sequence[str] | None = None) -> dict[s
         return {}
     # Naming a few paths reads only their directories; past that, git's matching of every entry
     # against every path costs more than one recursive listing of the whole tree.
+    # Asked for paths, the whole listing shows directories too (-t): a path may be one.
     whole = paths is None or len(paths) > LS_TREE_MAX_PATHS
     where = ["-r"] if whole else ["--", *(paths or ())]
+    if whole and paths is not None:
+        where.append("-t")
     proc = git.run(
         "ls-tree", "-z", "--full-tree", commit, *where, env={"GIT_LITERAL_PATHSPECS": "1"}
     )
