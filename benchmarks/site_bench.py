@@ -22,9 +22,10 @@ from pathlib import Path
 
 from statusbot import config as config_mod
 from statusbot.compose import compose
+from statusbot.gitpages.publish import publish_site
+from statusbot.gitpages.tree import list_files
 from statusbot.history import History
 from statusbot.model import Commit, CoverageReport, Deployment, Facts, Note, Person, TestSuiteResult
-from statusbot.publish import list_files, publish_site
 from statusbot.render import render_day, site_sources
 from statusbot.run.publish import commit_message
 from statusbot.run.render import site_for_day

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
+from statusbot.gitpages.git import Git
 from statusbot.run.render import site_for_day
 from statusbot.run.window import resolve_day
 from statusbot.run.workspace import open_workspace, store_for
@@ -54,11 +55,8 @@ def preview(obj: Context, config: Config, port: int) -> None:
 def write_source(config: Config, files: dict[str, str], target: Path) -> Path:
     """Write the Pages branch's tree with this run's files over it; return the Jekyll source."""
     target.mkdir(parents=True)
-    done = subprocess.run(
-        ["git", "-C", str(config.publish_repo), "archive", "--format=tar",
-         f"refs/heads/{config.publish_branch}"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+    git = Git(config.publish_repo)
+    done = git.run("archive", "--format=tar", f"refs/heads/{config.publish_branch}", check=False)
     if done.returncode == 0:  # no branch yet: the preview shows this run's files alone
         with tarfile.open(fileobj=BytesIO(done.stdout)) as tar:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later

@@ -15,6 +15,7 @@ from statusbot.config.options import (
     check_workdays,
     opt,
 )
+from statusbot.gitpages.names import branch_problem
 from statusbot.model import Person
 
 CONFIG_NAME = "statusbot.yml"
@@ -64,7 +65,7 @@ class PublishSettings:
     """The publish.* keys: where and how the site is written."""
 
     repo: Path = opt("path", ".", "the repository whose Pages branch is written")
-    branch: str = opt("str", "gh-pages", "the Pages branch")
+    branch: str = opt("str", "gh-pages", "the Pages branch", branch_problem)
     path: str = opt(
         "str", "/", "folder inside the branch: / or /docs", check_pages_path, lambda v: v.strip("/")
     )

@@ -34,7 +34,7 @@ def fingerprint(config: Config, facts: Facts, extra: str, push: bool) -> str:
 
 def unchanged_tip(config: Config, store: Store, key: str, remote: str | None) -> str | None:
     """Return the branch tip when the last run published these very inputs and it has not moved."""
-    from statusbot.publish import branch_tips
+    from statusbot.gitpages.refs import branch_tips
 
     last = store.load_json(LAST_RUN)
     if last.get("key") != key or not last.get("tip"):
@@ -46,7 +46,7 @@ def unchanged_tip(config: Config, store: Store, key: str, remote: str | None) ->
 
 def remember(config: Config, store: Store, key: str, remote: str | None) -> None:
     """Record the inputs and the branch tip of a completed run, for the next run's shortcut."""
-    from statusbot.publish import branch_tips
+    from statusbot.gitpages.refs import branch_tips
 
     local, _tracking = branch_tips(config.publish.repo, config.publish.branch, remote)
     store.save_json(LAST_RUN, {"key": key, "tip": local})

@@ -62,8 +62,8 @@ def publish(
 ) -> Outcome:
     """Run the whole cycle for one day and commit the site to the Pages branch."""
     from statusbot import checkpoint, health
+    from statusbot.gitpages.publish import PublishResult, publish_site
     from statusbot.providers.records import resolved_risks
-    from statusbot.publish import PublishResult, publish_site
     from statusbot.render import page_path
     from statusbot.run import fastpath
     from statusbot.run.baselines import record_snapshots
@@ -132,7 +132,7 @@ def failed(facts: Facts) -> tuple[SourceFailure, ...]:
 
 def squash(workspace: Workspace, remote: str | None) -> str | None:
     """Fold the Pages history older than squash_after_days; a failed push is a note."""
-    from statusbot.squash import squash_history
+    from statusbot.gitpages.squash import squash_history
 
     config = workspace.config
     days = config.publish.squash_after_days or 0
@@ -153,7 +153,7 @@ def _after_squash(workspace: Workspace, result: Any) -> Any:
     """Return the result naming the branch's tip after a squash (the old commit is gone)."""
     import dataclasses
 
-    from statusbot.publish import branch_tips
+    from statusbot.gitpages.refs import branch_tips
 
     if result.commit is None:
         return result
