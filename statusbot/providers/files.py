@@ -8,17 +8,15 @@
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, TypeVar
-from xml.parsers.expat import ErrorString
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException, EntitiesForbidden
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from statusbot.model import SourceFailure
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 T = TypeVar("T")
 
@@ -81,6 +79,12 @@ def read_bytes(path: Path, max_mb: float = DEFAULT_MAX_REPORT_MB) -> bytes:
 
 def iter_xml(stream: BinaryIO) -> Iterator[tuple[str, ET.Element]]:
     """Yield the start and end events of an XML stream, refusing entities and external refs."""
+    import xml.etree.ElementTree as ET  # the XML parsers load only when a report is read
+    from xml.parsers.expat import ErrorString
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException, EntitiesForbidden
+
     try:
         yield from SafeET.iterparse(stream, events=("start", "end"))
     except ET.ParseError as exc:
