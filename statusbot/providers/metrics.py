@@ -21,7 +21,19 @@ from statusbot.state import Store
 log = logging.getLogger(__name__)
 
 METRIC_SNAPSHOTS = "metric-snapshots.json"
-TIME_UNITS = ("s", "ms", "us", "µs", "ns", "sec", "secs", "second", "seconds", "min", "mins")
+TIME_UNITS: tuple[str, ...] = (
+    "s",
+    "ms",
+    "us",
+    "µs",
+    "ns",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "min",
+    "mins",
+)
 TIME_UNITS += ("minute", "minutes", "h", "hr", "hrs", "hour", "hours")
 BETTER = ("lower", "higher")
 
