@@ -9,6 +9,12 @@ class StatusbotError(click.ClickException):
     """Base of every error statusbot reports to the user."""
 
 
+class DateError(StatusbotError):
+    """A --date outside the days statusbot can report on: a usage error, exit 2."""
+
+    exit_code = 2
+
+
 class ConfigError(StatusbotError):
     """The configuration file is missing, unreadable or invalid."""
 

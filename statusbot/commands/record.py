@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+import click
+
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
 from statusbot.markup import url as safe_url
@@ -14,6 +16,33 @@ from statusbot.run.workspace import store_for
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
+
+NOTE_MAX_KB = 64
+"""The longest note `note --file` reads, in KiB: a note is a few lines, not a log."""
+
+
+def note_text(text: str | None, text_file: str | None) -> str:
+    """Return the note: TEXT, or what --file F holds (- for stdin), of at most NOTE_MAX_KB."""
+    if (text is None) == (text_file is None):
+        raise click.UsageError("give the note as TEXT or with --file F (- for stdin), not both")
+    if text_file is None:
+        return text or ""
+    where = "stdin" if text_file == "-" else text_file
+    limit = NOTE_MAX_KB * 1024
+    try:
+        if text_file == "-":
+            data = click.get_binary_stream("stdin").read(limit + 1)
+        else:
+            with open(text_file, "rb") as stream:
+                data = stream.read(limit + 1)
+    except OSError as exc:
+        raise StatusbotError(f"--file {where}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise StatusbotError(f"--file {where}: the note is over {NOTE_MAX_KB} KB; shorten it")
+    try:
+        return data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError as exc:
+        raise StatusbotError(f"--file {where}: not UTF-8 text (byte offset {exc.start})") from None
 
 
 def record_note(

@@ -18,6 +18,8 @@ def find_config(explicit: str | None, cwd: Path) -> Path | None:
     if explicit:
         path = Path(explicit).expanduser()
         path = path if path.is_absolute() else cwd / path
+        if path.is_dir():
+            raise ConfigError(f"{explicit}: is a folder; give the config file in it")
         if not path.is_file():
             raise ConfigError(f"{explicit}: no such config file")
         return path

@@ -83,6 +83,11 @@ def check_api_url(value: Any) -> str | None:
     return None
 
 
+def check_positive(value: Any) -> str | None:
+    """Refuse zero: a limit of nothing would refuse every file."""
+    return None if value > 0 else f"must be more than 0, not {value!r}"
+
+
 def check_pages_path(value: Any) -> str | None:
     """Refuse a Pages folder GitHub can't serve from."""
     if value.strip("/") not in ("", "docs"):

@@ -10,6 +10,7 @@ from typing import Any
 from statusbot.config.options import (
     check_api_url,
     check_pages_path,
+    check_positive,
     check_repo_names,
     check_timezone,
     check_workdays,
@@ -58,6 +59,9 @@ class SourcesSettings:
         "globs", DEFAULT_COVERAGE_GLOBS, "Cobertura/JaCoCo XML, coverage.py JSON, lcov, Go"
     )
     metrics: tuple[str, ...] = opt("globs", [], "metric JSON files written during the day")
+    max_report_mb: float = opt(
+        "number", 64, "report files larger than this (MB) are refused unread", check_positive
+    )
 
 
 @dataclass(frozen=True)

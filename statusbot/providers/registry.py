@@ -58,7 +58,7 @@ class JUnitProvider:
             return Contribution()
         from statusbot.providers.junit import collect_junit
 
-        tests, bad = collect_junit(files)
+        tests, bad = collect_junit(files, workspace.config.sources.max_report_mb)
         tests = [dataclasses.replace(t, source=workspace.relative(t.source)) for t in tests]
         failures = [_labelled(workspace, "junit report", f) for f in bad]
         return Contribution({"tests": tuple(tests)}, failures)
@@ -83,7 +83,7 @@ class CoverageProvider:
         from statusbot.run.baselines import coverage_changes
         from statusbot.state import SNAPSHOTS
 
-        reports, bad = collect_coverage(files)
+        reports, bad = collect_coverage(files, config.sources.max_report_mb)
         reports = [dataclasses.replace(r, source=workspace.relative(r.source)) for r in reports]
         snapshots = workspace.store.load_json(SNAPSHOTS)
         changes = coverage_changes(reports, snapshots, window.day)
@@ -133,7 +133,7 @@ class MetricsProvider:
 
         store, day = workspace.store, window.day
         files = workspace.report_files(workspace.config.sources.metrics, window.start, window.end)
-        found, bad = collect_metric_files(files)
+        found, bad = collect_metric_files(files, workspace.config.sources.max_report_mb)
         found = [dataclasses.replace(m, source=workspace.relative(m.source)) for m in found]
         metrics = with_baselines([*recorded_metrics(store, day), *found], store, day)
         failures = [_labelled(workspace, "metrics file", f) for f in bad]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from statusbot.errors import StatusbotError
+from statusbot.errors import DateError
 from statusbot.workdays import covered_days, first_day
 
 
@@ -49,5 +49,5 @@ def resolve_day(now: datetime, timezone: str, day: date | None) -> date:
     """Return the day to report on: the given one, or today in the configured zone."""
     today = now.astimezone(ZoneInfo(timezone)).date()
     if day is not None and day > today:
-        raise StatusbotError(f"--date {day} is in the future (today is {today} in {timezone})")
+        raise DateError(f"--date {day} is in the future (today is {today} in {timezone})")
     return day or today
