@@ -48,7 +48,8 @@ def commit_message(facts: Facts) -> str:
 
 def private_repos(facts: Facts) -> list[str]:
     """Return the private repositories whose facts are on the page."""
-    items = [*facts.pull_requests, *facts.reviews, *facts.workflow_runs, *facts.deployments]
+    items: list[Any] = [*facts.pull_requests, *facts.reviews, *facts.workflow_runs]
+    items += facts.deployments
     return sorted({i.repo for i in items if getattr(i, "private", False) and i.repo})
 
 
