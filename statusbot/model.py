@@ -108,7 +108,7 @@ class Size:
         return self.added + self.deleted
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WorkItem:
     """One accomplishment: a piece of work, what it was, its evidence and its size."""
 
@@ -121,10 +121,24 @@ class WorkItem:
     repo: str | None = None
     branch: str | None = None  # the branch the work is on, when the item is about commits
     area: str | None = None  # the part of the code it changed most (pkg/gtr, docs, .github)
+    headline: str = ""  # safe markdown: the line's short form, for Key Effort
+    status: str | None = None  # merged, open, closed (pull requests); success, failure (deploys)
 
     def __str__(self) -> str:
         """Return the bullet, so a template that prints an item prints its line."""
         return self.line
+
+    def __eq__(self, other: object) -> bool:
+        """Return True for the same item, or for its bullet text (lines compare as before)."""
+        if isinstance(other, str):
+            return self.line == other
+        if isinstance(other, WorkItem):
+            return dataclasses.astuple(self) == dataclasses.astuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """Return the hash of the bullet, consistent with equality to it."""
+        return hash(self.line)
 
 
 @dataclass(frozen=True)

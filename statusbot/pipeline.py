@@ -275,7 +275,9 @@ def render_all(
         from statusbot.summarizer import summarize
 
         command, timeout = config.summarizer_command, config.summarizer_timeout
-        sections = summarize(facts, sections, command, timeout, store, save=not dry_run)
+        sections = sections.reworded(
+            summarize(facts, sections, command, timeout, store, save=not dry_run)
+        )
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, sections)
     from statusbot.team import team_files  # several people: a team page and one per person

@@ -83,8 +83,17 @@ def replay(day: dict[str, Any], repo: Path) -> dict[str, str]:
     stream.append(_data(b"History before the day"))
     stream += [_modify(path, root) for path in sorted(root.files)]
     trees = {"root": root}
-    marks = {}
-    for n, commit in enumerate(commits, start=2):
+    marks: dict[str, int] = {}
+    known = {c["sha"] for c in commits}
+    outside = sorted({p for c in commits for p in c["parents"] if p not in known})
+    for n, parent in enumerate(outside, start=2):  # parents before the day: stand-ins
+        marks[parent] = n
+        stream.append(f"commit refs/statusbot-replay/root\nmark :{n}\n".encode())
+        stream.append(f"author Before <before@example.com> {root_stamp}\n".encode())
+        stream.append(f"committer Before <before@example.com> {root_stamp}\n".encode())
+        stream.append(_data(f"Before the day ({parent[:10]})".encode()))
+        stream.append(b"from :1\n")
+    for n, commit in enumerate(commits, start=2 + len(outside)):
         sha = commit["sha"]
         marks[sha] = n
         parents = [marks.get(p) for p in commit["parents"]] or [1]
@@ -110,7 +119,7 @@ def replay(day: dict[str, Any], repo: Path) -> dict[str, str]:
     for branch, mark in sorted(newest.items()):
         stream.append(f"reset refs/heads/{branch}\nfrom :{mark}\n\n".encode())
     stream.append(f"reset refs/heads/{day['default_branch']}\n".encode())
-    stream.append(f"from :{newest.get(day['default_branch'], len(commits) + 1)}\n\n".encode())
+    stream.append(f"from :{newest.get(day['default_branch'], max(marks.values(), default=1))}\n\n".encode())
     marks_file = repo / ".git" / "replay-marks"
     subprocess.run(
         ["git", "-C", str(repo), "fast-import", "--quiet", f"--export-marks={marks_file}"],
@@ -121,7 +130,7 @@ def replay(day: dict[str, Any], repo: Path) -> dict[str, str]:
         subprocess.run(["git", "-C", str(repo), "update-ref", "-d", ref], check=False)
     by_mark = dict(line.split() for line in marks_file.read_text().splitlines())
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard"], check=True)
-    return {sha: by_mark[f":{mark}"] for sha, mark in marks.items()}
+    return {sha: by_mark[f":{marks[sha]}"] for sha in known}
 
 
 def _modify(path: str, tree: _Tree) -> bytes:
