@@ -185,4 +185,3 @@ def _key_effort(facts: Facts, items: list[WorkItem]) -> str:
 
 def _short(source: str) -> str:
     return source.replace("\\", "/").rsplit("/", 1)[-1]
-

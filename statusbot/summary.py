@@ -38,9 +38,11 @@ THEME_ORDER = ("Notes", "Code", "Pull requests and reviews", "Tests and coverage
 
 def theme_of(item: WorkItem) -> str:
     """Return the week page's theme of an item, from its kind."""
-    if item.kind in CODE_KINDS or (item.kind == "other" and (item.size.commits or item.size.merges)):
+    code = item.kind == "other" and (item.size.commits or item.size.merges)
+    if item.kind in CODE_KINDS or code:
         return "Code"
     return THEMES.get(item.kind, "Other")
+
 
 def summary_path(day: date) -> str:
     """Return the path of a day's summary inside the site."""
@@ -107,7 +109,8 @@ def carry_risks(
     risks = sorted([*sections.risks, *extra], key=lambda r: order[r.level])
     prose = sections.prose
     if prose is not None:  # the summarizer's page shows the carried risks too
-        prose = replace(prose, risks=tuple(sorted([*prose.risks, *extra], key=lambda r: order[r.level])))
+        reworded = sorted([*prose.risks, *extra], key=lambda r: order[r.level])
+        prose = replace(prose, risks=tuple(reworded))
     return replace(sections, risks=tuple(risks), prose=prose), [*carried, *new], closed
 
 

@@ -488,7 +488,7 @@ def verb_of(work: Sequence[Commit], kind: str) -> str:
     order = list(dict.fromkeys(_VERBS.values()))
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
     total = len(work)
-    if ranked[0][1] * 10 >= total * 6 or len(ranked) == 1 and ranked[0][1] * 2 >= total:
+    if ranked[0][1] * 10 >= total * 6 or (len(ranked) == 1 and ranked[0][1] * 2 >= total):
         return ranked[0][0]
     if len(ranked) > 1 and (ranked[0][1] + ranked[1][1]) * 10 >= total * 6:
         return f"{ranked[0][0]} and {ranked[1][0].lower()}"

@@ -119,7 +119,8 @@ def replay(day: dict[str, Any], repo: Path) -> dict[str, str]:
     for branch, mark in sorted(newest.items()):
         stream.append(f"reset refs/heads/{branch}\nfrom :{mark}\n\n".encode())
     stream.append(f"reset refs/heads/{day['default_branch']}\n".encode())
-    stream.append(f"from :{newest.get(day['default_branch'], max(marks.values(), default=1))}\n\n".encode())
+    tip = newest.get(day["default_branch"], max(marks.values(), default=1))
+    stream.append(f"from :{tip}\n\n".encode())
     marks_file = repo / ".git" / "replay-marks"
     subprocess.run(
         ["git", "-C", str(repo), "fast-import", "--quiet", f"--export-marks={marks_file}"],
