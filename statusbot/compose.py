@@ -20,22 +20,15 @@ NO_RISKS = "None identified."
 class Sections:
     """The three sections of a day page: work items, risks and the key effort (safe markdown).
 
-    `prose` is a summarizer's rewording of the day page; the built-in items stay here, and the
-    derived pages (week, team, person, index, charts) are built from them only.
+    `prose` is a summarizer's rewording of the day page (its accomplishments are plain lines);
+    the built-in items stay here, and the derived pages (week, team, person, index, charts) are
+    built from them only.
     """
 
     accomplishments: tuple[WorkItem, ...]
     risks: tuple[Risk, ...]
     key_effort: str
     prose: Sections | None = field(default=None, compare=False)
-
-    def __post_init__(self) -> None:
-        """Accept plain safe-markdown lines too (a summarizer's text): items of kind other."""
-        items = tuple(
-            i if isinstance(i, WorkItem) else WorkItem("other", str(i), str(i), headline=str(i))
-            for i in self.accomplishments
-        )
-        object.__setattr__(self, "accomplishments", items)
 
     @property
     def empty(self) -> bool:

@@ -55,7 +55,7 @@ class Commit:
     is_merge: bool = False
     url: str | None = None
     files: tuple[FileStat, ...] = ()  # merges: against the first parent
-    on_default: bool = True  # reachable from the repository's default branch
+    on_default: bool | None = None  # reachable from the default branch; None: not known
     body: str = ""  # the message after the subject line (trailers, "This reverts commit")
 
 

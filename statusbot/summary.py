@@ -38,10 +38,10 @@ THEME_ORDER = ("Notes", "Code", "Pull requests and reviews", "Tests and coverage
 
 def theme_of(item: WorkItem) -> str:
     """Return the week page's theme of an item, from its kind."""
+    if item.kind in THEMES:
+        return THEMES[item.kind]
     code = item.kind == "other" and (item.size.commits or item.size.merges)
-    if item.kind in CODE_KINDS or code:
-        return "Code"
-    return THEMES.get(item.kind, "Other")
+    return "Code" if item.kind in CODE_KINDS or code else "Other"
 
 
 def summary_path(day: date) -> str:

@@ -258,6 +258,13 @@ def prefix_of(subject: str) -> tuple[str | None, str | None, str]:
     return None, tag, rest
 
 
+def on_default(commit: Commit) -> bool:
+    """Return whether the default branch holds the commit (unknown: judged by its branch)."""
+    if commit.on_default is not None:
+        return commit.on_default
+    return not commit.branches or commit.branches[0] in ("main", "master")
+
+
 def main_area(commit: Commit) -> str:
     """Return the area that holds most of a commit's changed lines (apart files last)."""
     lines: Counter[str] = Counter()
@@ -265,7 +272,7 @@ def main_area(commit: Commit) -> str:
         weight = 0 if f.added is None or apart(f.path) else (f.added or 0) + (f.deleted or 0)
         lines[area_of(f.path)] += weight + 1  # every file counts a little: renames, binaries
     if not lines:
-        return "no files"
+        return commit.repo  # no file facts: the repository is the area
     return min(lines.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
@@ -310,16 +317,17 @@ def _key(
     merged = _PR_MERGE.match(commit.summary)
     if merged:
         pull = pr_by_number.get((commit.repo, int(merged.group(1))))
-    if pull is None and not commit.on_default:
+    default = on_default(commit)
+    if pull is None and not default:
         pull = pr_by_branch.get((commit.repo, branch))
     pull = pull or pr_by_sha.get(commit.sha)
     if pull is not None:
         make = {"kind": "pull_request", "title": pull.title, "area": None, "pull": pull}
         return ("pr", str(pull.number)), make
+    if not default and branch:
+        return ("branch", branch), {"kind": "branch", "title": branch, "area": None}
     if commit.is_merge:
         return ("merges",), {"kind": "other", "title": "merges", "area": "merges"}
-    if not commit.on_default and branch:
-        return ("branch", branch), {"kind": "branch", "title": branch, "area": None}
     kind = commit_kind(commit)
     if kind:
         return ("kind", kind), {"kind": kind, "title": _KIND_TITLES[kind], "area": None}
