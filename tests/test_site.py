@@ -137,7 +137,6 @@ def test_resolve_needs_a_risk_id(tmp_path, run_cli):
 
 
 def test_weekly_themes_group_pull_requests_and_key_findings():
-    from datetime import date
 
     from statusbot.compose import Sections
     from statusbot.model import WorkItem
