@@ -155,6 +155,7 @@ class TestSuiteResult:
     errors: int
     skipped: int
     failing: tuple[str, ...] = ()
+    at: datetime | None = None  # when the report file was written
 
     @property
     def run(self) -> int:
@@ -210,6 +211,7 @@ class Deployment:
     creator: str | None = None
     repo: str | None = None
     private: bool = False
+    day: date | None = None  # the day a recorded deploy was recorded for (record --date)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import json
 import logging
 import subprocess
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -120,7 +120,10 @@ def collect(config: Config, day: date, store: Store, now: datetime | None = None
         from statusbot.providers.junit import collect_junit
 
         tests, bad = collect_junit(junit_files)
-        tests = [replace(t, source=_relative(config, t.source)) for t in tests]
+        tests = [
+            replace(t, source=_relative(config, t.source), at=_mtime(t.source, start.tzinfo))
+            for t in tests
+        ]
         failures += [_labelled(config, "junit report", f) for f in bad]
     coverage_files = report_files(config, config.coverage_globs, start, end)
     if coverage_files:
@@ -427,6 +430,14 @@ def private_repos(facts: Facts) -> list[str]:
     """Return the private repositories whose facts are on the page."""
     items = [*facts.pull_requests, *facts.reviews, *facts.workflow_runs, *facts.deployments]
     return sorted({i.repo for i in items if getattr(i, "private", False) and i.repo})
+
+
+def _mtime(path: str, tz: tzinfo | None) -> datetime | None:
+    """Return when a report file was written, for the risk that names it."""
+    try:
+        return datetime.fromtimestamp(Path(path).stat().st_mtime, tz)
+    except OSError:
+        return None
 
 
 def failures_summary(failures: tuple[SourceFailure, ...]) -> list[str]:

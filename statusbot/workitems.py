@@ -73,6 +73,7 @@ _VERBS = {
     "improve": "Improved",
     "release": "Released",
     "remove": "Removed",
+    "replace": "Replaced",
     "delete": "Removed",
     "drop": "Removed",
     "revert": "Reverted",
@@ -106,7 +107,7 @@ _LOCKS = {
 }
 _VENDORED = {"vendor", "vendored", "node_modules", "third_party", "third-party", "bower_components"}
 _GENERATED_SUFFIXES = (".min.js", ".min.css", ".map", "_pb2.py", ".pb.go", ".lock", ".snap")
-_DOC_SUFFIXES = (".md", ".rst", ".adoc", ".txt")
+_DOC_SUFFIXES = (".md", ".rst", ".adoc", ".markdown")
 _DOC_NAMES = ("readme", "changes", "changelog", "history", "license", "authors", "contributing")
 _CI_PATHS = (".github/", ".circleci/", ".gitlab/", ".buildkite/")
 _CI_FILES = {

@@ -74,7 +74,8 @@ def test_test_lines_and_failing_tests_under_risks():
         "Executed unit tests (6/9 passing, 3 failing)",
     )
     assert [r.markdown for r in sections.risks] == [
-        "**HIGH:** 3 failing tests in unit tests: a.test&#95;x, a.test&#95;y, b.test&#95;z"
+        "**HIGH:** 3 failing tests in unit tests: a.test&#95;x, a.test&#95;y, b.test&#95;z "
+        "(report u.xml)"
     ]
 
 
