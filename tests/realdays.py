@@ -112,10 +112,30 @@ def replay(day: dict[str, Any], repo: Path) -> dict[str, str]:
             if extra != parents[0]:
                 stream.append(f"merge :{extra}\n".encode())
         stream += [_modify(path, tree) for path in changed]
-    newest: dict[str, int] = {}
-    for commit in day["commits"]:  # newest first: the first commit holding a branch is its tip
+    members: dict[str, list[dict[str, Any]]] = {}
+    for commit in day["commits"]:  # newest first
         for branch in commit["branches"]:
-            newest.setdefault(branch, marks[commit["sha"]])
+            members.setdefault(branch, []).append(commit)
+    after = _stamp(
+        (datetime.fromisoformat(day["commits"][0]["authored_at"]) + timedelta(2)).isoformat()
+    )
+    newest: dict[str, int] = {}
+    next_mark = max(marks.values()) + 1
+    for branch, held in sorted(members.items()):
+        parents = {p for c in held for p in c["parents"]}
+        heads = [marks[c["sha"]] for c in held if c["sha"] not in parents]
+        if len(heads) == 1:
+            newest[branch] = heads[0]
+            continue
+        # The branch's real tip is a later commit that joins these: stand one in, after the day.
+        stream.append(f"commit refs/statusbot-replay/all\nmark :{next_mark}\n".encode())
+        stream.append(f"author After <after@example.com> {after}\n".encode())
+        stream.append(f"committer After <after@example.com> {after}\n".encode())
+        stream.append(_data(f"After the day: {branch}".encode()))
+        stream.append(f"from :{heads[0]}\n".encode())
+        stream += [f"merge :{head}\n".encode() for head in heads[1:]]
+        newest[branch] = next_mark
+        next_mark += 1
     for branch, mark in sorted(newest.items()):
         stream.append(f"reset refs/heads/{branch}\nfrom :{mark}\n\n".encode())
     stream.append(f"reset refs/heads/{day['default_branch']}\n".encode())
