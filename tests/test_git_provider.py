@@ -180,8 +180,16 @@ def test_a_shallow_clone_is_a_named_source_problem(tmp_path):
     assert [(f.source, f.reason) for f in failures] == [
         ("git clone", "shallow clone: history before 2026-02-08 09:09 not read")
     ]
-    full, failures = collect_commits([origin], ME, start, end)
-    assert len(full) == 10 and failures == []
+    full, none = collect_commits([origin], ME, start, end)
+    assert len(full) == 10 and none == []
+    from statusbot.compose import compose
+    from statusbot.model import Facts
+
+    facts = Facts(date(2026, 2, 8), "UTC", ME, tuple(commits), failures=tuple(failures))
+    assert [r.markdown for r in compose(facts).risks] == [
+        "**MEDIUM:** Source git clone is stale: shallow clone: history before 2026-02-08 09:09 "
+        "not read"
+    ]
 
 
 def test_people_match_by_email_case_insensitively_or_name(tmp_path):
