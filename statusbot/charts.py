@@ -30,7 +30,19 @@ def _deploys(s: dict[str, Any]) -> float | None:
     return len(s.get("deploys") or [])
 
 
+def _commits(s: dict[str, Any]) -> float | None:
+    work = s.get("work")  # version 1 summaries hold the commit count only
+    return work.get("commits", 0) if work else s.get("commits")
+
+
+def _lines(s: dict[str, Any]) -> float | None:
+    work = s.get("work")
+    return work.get("added", 0) + work.get("deleted", 0) if work else None
+
+
 CHARTS: tuple[tuple[str, str, int, str, Value], ...] = (
+    ("commits-30", "Commits per day, last 30 days", 30, "bar", _commits),
+    ("lines-30", "Changed lines per day, last 30 days", 30, "bar", _lines),
     ("coverage-30", "Line coverage, last 30 days (%)", 30, "line", _coverage),
     ("coverage-90", "Line coverage, last 90 days (%)", 90, "line", _coverage),
     ("pass-rate-30", "Test pass rate, last 30 days (%)", 30, "line", _pass_rate),
@@ -46,11 +58,31 @@ def chart_path(stem: str) -> str:
     return f"{CHART_DIR}/{stem}.svg"
 
 
+def _has_data(span: int, value: Value, end: date, summaries: dict[str, dict[str, Any]]) -> bool:
+    """Return True when some day of the chart's span has a value other than None or 0."""
+    for n in range(span):
+        summary = summaries.get((end - timedelta(days=n)).isoformat())
+        if summary is not None and value(summary):
+            return True
+    return False
+
+
+def present_charts(end: date, summaries: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """Return (stem, title) of the charts that have data: a chart of nothing is left out."""
+    return [
+        (stem, title)
+        for stem, title, span, _kind, value in CHARTS
+        if _has_data(span, value, end, summaries)
+    ]
+
+
 def render_charts(end: date, summaries: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Return every chart, each over the days up to `end`; a day without data is a gap."""
+    """Return the charts that have data, each over the days up to `end`; a day without is a gap."""
+    present = {stem for stem, _title in present_charts(end, summaries)}
     return {
         chart_path(stem): _render(stem, title, span, kind, value, end, summaries)
         for stem, title, span, kind, value in CHARTS
+        if stem in present
     }
 
 

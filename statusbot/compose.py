@@ -1,87 +1,105 @@
-"""Pure composition: the day's facts become the page's sentences, risks and key effort."""
+"""Pure composition: the day's facts become the page's work items, risks and key effort."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from statusbot import markup as md
 from statusbot.compose_github import github_items
-from statusbot.compose_metrics import metric_items
+from statusbot.compose_metrics import metric_work_items
 from statusbot.config.schema import RiskSettings
 from statusbot.key_effort import key_work
-from statusbot.model import Commit, Deployment, Facts, TestSuiteResult
+from statusbot.model import Deployment, Facts, TestSuiteResult, WorkItem
 from statusbot.risk_rules import Risk, evaluate
+from statusbot.workitems import group_commits
 
-MAX_SUMMARIES = 5
 NO_ACTIVITY = "No recorded activity for this day."
 NO_RISKS = "None identified."
 
 
 @dataclass(frozen=True)
 class Sections:
-    """The three sections of a day page, each item already safe markdown."""
+    """The three sections of a day page: work items, risks and the key effort (safe markdown).
 
-    accomplishments: tuple[str, ...]
+    `prose` is a summarizer's rewording of the day page (its accomplishments are plain lines);
+    the built-in items stay here, and the derived pages (week, team, person, index, charts) are
+    built from them only.
+    """
+
+    accomplishments: tuple[WorkItem, ...]
     risks: tuple[Risk, ...]
     key_effort: str
+    prose: Sections | None = field(default=None, compare=False)
 
     @property
     def empty(self) -> bool:
         """Return True when the day had no activity at all."""
         return not self.accomplishments and not self.risks
 
+    @property
+    def page(self) -> Sections:
+        """Return what the day page shows: the summarizer's prose, else the built-in items."""
+        return self.prose or self
+
+    def reworded(self, prose: Sections) -> Sections:
+        """Return these sections with a summarizer's prose for the day page (if it differs)."""
+        return self if prose is self else replace(self, prose=prose)
+
 
 def compose(facts: Facts, risks: RiskSettings | None = None) -> Sections:
     """Return the day's sections, deterministically, from its facts and the risk rules' settings."""
-    items = [md.text(n.text) for n in facts.notes if not n.risk and not n.key_effort]
-    items += _commit_lines(facts.commits)
-    items += github_items(facts)
-    items += [_test_line(t) for t in facts.tests]
+    items = [_note_item(n.text, n.person) for n in facts.notes if not n.risk and not n.key_effort]
+    code = group_commits(facts.commits, facts.pull_requests, facts.people)
+    github = github_items(facts)
+    code, github = _join_pulls(code, github)
+    items += code
+    items += github
+    items += [_test_item(t) for t in facts.tests]
     coverage = _coverage_line(facts)
     if coverage:
-        items.append(coverage)
-    items += [_deploy_line(d) for d in facts.deployments]
-    items += metric_items(facts)
+        items.append(WorkItem("coverage", "coverage", coverage, headline=coverage))
+    items += [_deploy_item(d) for d in facts.deployments]
+    items += metric_work_items(facts)
     return Sections(
         accomplishments=tuple(items),
         risks=tuple(evaluate(facts, risks)),
-        key_effort=_key_effort(facts),
+        key_effort=_key_effort(facts, items),
     )
 
 
-def _commit_lines(commits: tuple[Commit, ...]) -> list[str]:
-    by_repo: dict[str, list[Commit]] = defaultdict(list)
-    for commit in commits:
-        by_repo[commit.repo].append(commit)
-    lines = []
-    for repo in sorted(by_repo):
-        group = by_repo[repo]
-        work = [c for c in group if not c.is_merge]
-        merges = len(group) - len(work)
-        branches = sorted({b for c in group for b in c.branches})
-        counts = []
-        if work:
-            counts.append(_plural(len(work), "change"))
-        if merges:
-            counts.append(_plural(merges, "merge"))
-        where = ""
-        if branches:
-            label = "branch" if len(branches) == 1 else "branches"
-            where = f" on {label} " + ", ".join(md.text(b, 80) for b in branches)
-        line = f"Committed {' and '.join(counts)} to {md.text(repo, 80)}{where}"
-        shown = work[:MAX_SUMMARIES]
-        if shown:
-            parts = [_commit_summary(c) for c in shown]
-            more = len(work) - len(shown)
-            line += ": " + "; ".join(parts) + (f"; and {more} more" if more else "")
-        lines.append(line)
-    return lines
+def _note_item(text: str, person: str | None) -> WorkItem:
+    line = md.text(text)
+    return WorkItem("notes", line, line, person=person, headline=line)
 
 
-def _commit_summary(commit: Commit) -> str:
-    summary = md.text(commit.summary, 120)
-    return f"{summary} ({md.link(commit.sha[:7], commit.url)})"
+def _join_pulls(
+    code: list[WorkItem], github: list[WorkItem]
+) -> tuple[list[WorkItem], list[WorkItem]]:
+    """Give a pull request's line the local commits that joined it: one item, counted once."""
+    local = {i.evidence[0]: i for i in code if i.kind == "pull_request" and i.evidence}
+    joined = []
+    for item in github:
+        mine = local.pop(item.evidence[0], None) if item.kind == "pull_request" else None
+        if mine is not None:
+            evidence = tuple(dict.fromkeys([*item.evidence, *mine.evidence]))
+            item = replace(item, evidence=evidence, size=mine.size, person=mine.person)
+        joined.append(item)
+    used = {id(i) for i in local.values()}
+    kept = [i for i in code if i.kind != "pull_request" or id(i) in used]
+    return kept, joined
+
+
+def _test_item(result: TestSuiteResult) -> WorkItem:
+    line = _test_line(result)
+    failing = result.failures + result.errors
+    return WorkItem(
+        "test_runs",
+        md.text(result.name, 120),
+        line,
+        (md.text(result.source, 200),),
+        headline=line,
+        status="failing" if failing else "passing",
+    )
 
 
 def _test_line(result: TestSuiteResult) -> str:
@@ -114,6 +132,20 @@ def _coverage_line(facts: Facts) -> str | None:
     return None
 
 
+def _deploy_item(deploy: Deployment) -> WorkItem:
+    line = _deploy_line(deploy)
+    evidence = (deploy.url,) if deploy.url and md.url(deploy.url) else ()
+    return WorkItem(
+        "deploys",
+        md.text(deploy.environment, 80),
+        line,
+        evidence,
+        repo=deploy.repo,
+        headline=line,
+        status=deploy.status,
+    )
+
+
 def _deploy_line(deploy: Deployment) -> str:
     env = md.text(deploy.environment, 80)
     version = md.link(md.text(deploy.version, 80), deploy.url)
@@ -130,11 +162,11 @@ def _deploy_line(deploy: Deployment) -> str:
     return line
 
 
-def _key_effort(facts: Facts) -> str:
+def _key_effort(facts: Facts, items: list[WorkItem]) -> str:
     marked = [n for n in facts.notes if n.key_effort]
     if marked:
         return md.text(marked[-1].text, 500)
-    effort = key_work(facts)
+    effort = key_work(facts, items)
     if effort:
         return effort
     if facts.deployments:
@@ -147,7 +179,3 @@ def _key_effort(facts: Facts) -> str:
 
 def _short(source: str) -> str:
     return source.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,4 +1,4 @@
-"""Pure composition of the GitHub facts: pull request, review and workflow sentences."""
+"""Pure composition of the GitHub facts: pull request, review and workflow run items."""
 
 from __future__ import annotations
 
@@ -7,17 +7,45 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from statusbot import markup as md
-from statusbot.model import Facts, PullRequest, Review, WorkflowRun
+from statusbot.model import Facts, PullRequest, Review, Size, WorkflowRun, WorkItem
 
 
-def github_items(facts: Facts) -> list[str]:
-    """Return the Accomplishments lines of the day's pull requests, reviews and workflow runs."""
+def github_items(facts: Facts) -> list[WorkItem]:
+    """Return the Accomplishments items of the day's pull requests, reviews and workflow runs."""
     start, end = _window(facts.since or facts.day, facts.timezone, facts.day)
     label = _labeller(facts)
-    lines = [_pull_line(p, label, start, end) for p in facts.pull_requests]
-    lines += _review_lines(facts.reviews, label)
-    lines += _run_lines(facts.workflow_runs)
-    return [line for line in lines if line]
+    items = []
+    for pr in facts.pull_requests:
+        line = _pull_line(pr, label, start, end)
+        if line:
+            items.append(pull_item(pr, line))
+    latest = _latest_reviews(facts.reviews)
+    for review, line in zip(latest, _review_lines(latest, label), strict=True):
+        evidence = (f"{review.repo}#{review.number}", *([review.url] if review.url else []))
+        title = md.text(review.title, 160)
+        items.append(
+            WorkItem("reviews", title, line, evidence, repo=review.repo, status=review.state)
+        )
+    for repo, line in _run_lines(facts.workflow_runs):
+        urls = tuple(r.url for r in facts.workflow_runs if r.repo == repo and r.url)
+        items.append(WorkItem("workflow_runs", md.text(repo, 80), line, urls, repo=repo))
+    return items
+
+
+def pull_item(pr: PullRequest, line: str) -> WorkItem:
+    """Return a pull request's item: its line, its reference and link, its own counts."""
+    size = Size(commits=pr.commits or 0, added=pr.additions or 0, deleted=pr.deletions or 0)
+    return WorkItem(
+        kind="pull_request",
+        title=md.text(pr.title, 160),
+        line=line,
+        evidence=(f"{pr.repo}#{pr.number}", *([pr.url] if pr.url else [])),
+        size=size,
+        repo=pr.repo,
+        branch=pr.head_branch,
+        headline=line.split(" (", 1)[0] if pr.state != "merged" else line,
+        status=pr.state,
+    )
 
 
 def _window(first: date, timezone: str, day: date) -> tuple[datetime, datetime]:
@@ -78,22 +106,26 @@ def _details(pr: PullRequest, state: bool = True) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _review_lines(reviews: tuple[Review, ...], with_repo: bool) -> list[str]:
+def _latest_reviews(reviews: tuple[Review, ...]) -> list[Review]:
     latest: dict[tuple[str, int], Review] = {}
     for review in sorted(reviews, key=lambda r: r.at):
         key = (review.repo, review.number)
         # A comment after a verdict does not replace the verdict.
         if review.state != "commented" or key not in latest:
             latest[key] = review
+    return list(latest.values())
+
+
+def _review_lines(latest: list[Review], with_repo: bool) -> list[str]:
     lines = []
-    for review in latest.values():
+    for review in latest:
         state = review.state.replace("_", " ")
         by = f" by {md.text(review.author, 40)}" if review.author else ""
         lines.append(f"Reviewed pull request {_ref(review, with_repo)}{by} ({state})")
     return lines
 
 
-def _run_lines(runs: tuple[WorkflowRun, ...]) -> list[str]:
+def _run_lines(runs: tuple[WorkflowRun, ...]) -> list[tuple[str, str]]:
     by_repo: dict[str, list[WorkflowRun]] = defaultdict(list)
     for run in runs:
         by_repo[run.repo].append(run)
@@ -103,5 +135,5 @@ def _run_lines(runs: tuple[WorkflowRun, ...]) -> list[str]:
         listed = ", ".join(f"{n} {md.text(k, 30)}" for k, n in sorted(counts.items()))
         total = len(by_repo[repo])
         noun = "workflow run" if total == 1 else "workflow runs"
-        lines.append(f"Ran {total} {noun} in {md.text(repo, 80)} ({listed})")
+        lines.append((repo, f"Ran {total} {noun} in {md.text(repo, 80)} ({listed})"))
     return lines

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from statusbot import markup as md
-from statusbot.model import Facts, Metric
+from statusbot.model import Facts, Metric, WorkItem
 from statusbot.providers.metrics import TIME_UNITS
 
 
@@ -18,6 +18,15 @@ def number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.6g}"
+
+
+def metric_work_items(facts: Facts) -> list[WorkItem]:
+    """Return the day's metric items, then its key findings (kind metrics or finding)."""
+    items = []
+    for line in metric_items(facts):
+        finding = line.startswith("**Key finding:**")
+        items.append(WorkItem("finding" if finding else "metrics", line, line, headline=line))
+    return items
 
 
 def metric_items(facts: Facts) -> list[str]:

@@ -1,44 +1,60 @@
-"""The day's main piece of work: the branch or pull request with the most commits and activity."""
+"""The day's main pieces of work: the top one to three work items by size and PR activity."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from statusbot import markup as md
-from statusbot.model import Commit, Facts, PullRequest
+from statusbot.model import CODE_KINDS, Facts, PullRequest, WorkItem
+from statusbot.workitems import size_text, weight
 
-PR_ACTIVITY = 1  # a pull request touched in the window weighs one commit more than its branch
+MAX_KEY_ITEMS = 3
+MAX_KEY_EFFORT = 300
 
 
-def key_work(facts: Facts) -> str | None:
-    """Return one line naming the largest piece of work by commits and PR activity, or None.
+def key_work(facts: Facts, items: Sequence[WorkItem]) -> str | None:
+    """Return one sentence naming the day's top one to three items, or None without any.
 
-    A piece of work is a (repository, branch); a pull request's head branch joins it with the
-    local commits on that branch. Its weight is the larger of the local commits and the PR's
-    commits, plus one for the PR's activity in the window. Named from the PR title if any.
+    Candidates are the items about code (commit groups and pull requests active in the page's
+    window); they are ordered by weight (workitems.weight: lines, commits, PR activity). The
+    first is named with its size, the next ones by their headline, while it fits 300 chars.
     """
-    work = [c for c in facts.commits if not c.is_merge]
-    local = Counter((c.repo, c.branches[0] if c.branches else "") for c in work)
-    pulls: dict[tuple[str, str], PullRequest] = {}
-    for pr in _active_pulls(facts):
-        key = (_short(pr.repo), pr.head_branch or f"#{pr.number}")
-        if key not in pulls or (pr.commits or 0) > (pulls[key].commits or 0):
-            pulls[key] = pr
-    weights: dict[tuple[str, str], int] = {}
-    for key in set(local) | set(pulls):
-        pr = pulls.get(key)
-        pr_weight = max(pr.commits or 0, local[key]) + PR_ACTIVITY if pr else 0
-        weights[key] = max(local[key], pr_weight)
-    if not weights:
+    ranked = top_items(facts, items)
+    if not ranked:
         return None
-    (repo, branch), _ = min(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-    mine = [c for c in work if c.repo == repo and (c.branches or ("",))[0] == branch]
-    pr = pulls.get((repo, branch))
-    if pr is not None:
-        return _pull_line(pr, branch, mine)
-    return _commit_line(repo, branch, mine)
+    first = ranked[0]
+    size = _short_size(first)
+    parts = [f"{first.headline or first.title}{f' ({size})' if size else ''}"]
+    for item in ranked[1:]:
+        phrase = item.title  # the first item names the branch; the next ones just what they are
+        if len(", ".join([*parts, phrase])) > MAX_KEY_EFFORT:
+            break
+        parts.append(phrase)
+    if len(parts) == 1:
+        return parts[0][:MAX_KEY_EFFORT]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def top_items(facts: Facts, items: Sequence[WorkItem]) -> list[WorkItem]:
+    """Return the day's top one to three code items (active pull requests included)."""
+    active = {f"{p.repo}#{p.number}" for p in _active_pulls(facts)}
+    candidates = [
+        i
+        for i in items
+        if i.kind in CODE_KINDS
+        and i.title != "also"
+        and (i.kind != "pull_request" or (i.evidence and i.evidence[0] in active))
+    ]
+    return sorted(candidates, key=lambda i: -weight(i))[:MAX_KEY_ITEMS]
+
+
+def _short_size(item: WorkItem) -> str:
+    """Return "9 commits, +310/−120 lines": the size without file counts or links."""
+    if not item.size.commits and not item.size.lines:
+        return ""
+    text = size_text(item.size)
+    return text.split(" in ", 1)[0] if item.size.files else text
 
 
 def _active_pulls(facts: Facts) -> list[PullRequest]:
@@ -52,31 +68,3 @@ def _active_pulls(facts: Facts) -> list[PullRequest]:
         for pr in facts.pull_requests
         if any((m := getattr(pr, name)) is not None and start <= m < end for name in moments)
     ]
-
-
-def _pull_line(pr: PullRequest, branch: str, commits: list[Commit]) -> str:
-    title = md.text(pr.title, 200)
-    count = max(pr.commits or 0, len(commits))
-    parts = [md.link(f"{md.text(pr.repo, 80)}#{pr.number}", pr.url)]
-    if count:
-        parts.append(_plural(count, "commit"))
-    if pr.head_branch:
-        parts.append(f"on {md.text(branch, 80)}")
-    line = f"{title} ({', '.join(parts)})"
-    if commits:
-        line += f", most recently: {md.text(commits[-1].summary, 200)}"
-    return line
-
-
-def _commit_line(repo: str, branch: str, commits: list[Commit]) -> str:
-    where = (f" on {md.text(branch, 80)}" if branch else "") + f" in {md.text(repo, 80)}"
-    latest = md.text(commits[-1].summary, 200)
-    return f"{_plural(len(commits), 'commit')}{where}, most recently: {latest}"
-
-
-def _short(repo: str) -> str:
-    return repo.rsplit("/", 1)[-1]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

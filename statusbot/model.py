@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import types
+import typing
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 RISK_LEVELS = ("critical", "high", "medium", "low")
 
@@ -31,6 +33,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class FileStat:
+    """One file a commit changed, with its line counts (None for a binary file)."""
+
+    path: str
+    added: int | None
+    deleted: int | None
+
+
+@dataclass(frozen=True)
 class Commit:
     """One commit by one of the people, in the day window."""
 
@@ -40,9 +51,94 @@ class Commit:
     author_name: str
     author_email: str
     authored_at: datetime
-    branches: tuple[str, ...] = ()
+    branches: tuple[str, ...] = ()  # the branches that hold it, the default branch first
     is_merge: bool = False
     url: str | None = None
+    files: tuple[FileStat, ...] = ()  # merges: against the first parent
+    on_default: bool | None = None  # reachable from the default branch; None: not known
+    body: str = ""  # the message after the subject line (trailers, "This reverts commit")
+
+
+Kind = Literal[
+    "pull_request",
+    "branch",
+    "area",
+    "dependencies",
+    "docs",
+    "ci",
+    "tests",
+    "release",
+    "revert",
+    "notes",
+    "deploys",
+    "test_runs",
+    "coverage",
+    "metrics",
+    "finding",
+    "reviews",
+    "workflow_runs",
+    "other",
+]
+KINDS: tuple[str, ...] = typing.get_args(Kind)
+CODE_KINDS = ("pull_request", "branch", "area", "dependencies", "docs", "ci", "tests", "release")
+CODE_KINDS += ("revert",)
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a piece of work is; vendored, generated, lock and binary files are apart."""
+
+    commits: int = 0  # merges not included
+    merges: int = 0
+    files: int = 0
+    added: int = 0
+    deleted: int = 0
+    apart_files: int = 0  # vendored/generated/lock/binary files, not in files/added/deleted
+    apart_added: int = 0
+    apart_deleted: int = 0
+
+    def __add__(self, other: Size) -> Size:
+        """Return the sum of two sizes (files are summed too: callers count distinct ones)."""
+        pairs = zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True)
+        return Size(*(a + b for a, b in pairs))
+
+    @property
+    def lines(self) -> int:
+        """Return the changed lines that count (added + deleted, apart files left out)."""
+        return self.added + self.deleted
+
+
+@dataclass(frozen=True, eq=False)
+class WorkItem:
+    """One accomplishment: a piece of work, what it was, its evidence and its size."""
+
+    kind: str  # one of KINDS
+    title: str  # safe markdown: what it was about
+    line: str  # safe markdown: the bullet as the page shows it
+    evidence: tuple[str, ...] = ()  # commit shas, pull request refs (repo#N), links
+    size: Size = field(default_factory=Size)
+    person: str | None = None
+    repo: str | None = None
+    branch: str | None = None  # the branch the work is on, when the item is about commits
+    area: str | None = None  # the part of the code it changed most (pkg/gtr, docs, .github)
+    headline: str = ""  # safe markdown: the line's short form, for Key Effort
+    status: str | None = None  # merged, open, closed (pull requests); success, failure (deploys)
+
+    def __str__(self) -> str:
+        """Return the bullet, so a template that prints an item prints its line."""
+        return self.line
+
+    def __eq__(self, other: object) -> bool:
+        """Return True for the same item, or for its bullet text (lines compare as before)."""
+        if isinstance(other, str):
+            return self.line == other
+        if isinstance(other, WorkItem):
+            return dataclasses.astuple(self) == dataclasses.astuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """Return the hash of the bullet, consistent with equality to it."""
+        return hash(self.line)
 
 
 @dataclass(frozen=True)
@@ -59,6 +155,7 @@ class TestSuiteResult:
     errors: int
     skipped: int
     failing: tuple[str, ...] = ()
+    at: datetime | None = None  # when the report file was written
 
     @property
     def run(self) -> int:
@@ -114,6 +211,7 @@ class Deployment:
     creator: str | None = None
     repo: str | None = None
     private: bool = False
+    day: date | None = None  # the day a recorded deploy was recorded for (record --date)
 
 
 @dataclass(frozen=True)
@@ -241,6 +339,35 @@ class Facts:
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data."""
         return _jsonable(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Facts:
+        """Return the facts that to_dict gave `data`; unknown keys are ignored."""
+        return typing.cast(Facts, _decode(cls, data))
+
+
+def _decode(kind: Any, value: Any) -> Any:
+    """Return JSON data as an instance of the type `kind` (dataclasses, tuples, dates, unions)."""
+    origin = typing.get_origin(kind)
+    if value is None:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _decode(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], v) for v in value)
+        return tuple(_decode(a, v) for a, v in zip(args, value, strict=False))
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = typing.get_type_hints(kind)
+        names = {f.name for f in dataclasses.fields(kind) if f.init}
+        return kind(**{k: _decode(hints[k], v) for k, v in value.items() if k in names})
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    return value
 
 
 def _jsonable(value: Any) -> Any:

@@ -17,10 +17,12 @@ FAILED_RUNS = {"failure", "timed_out", "startup_failure"}
 
 @dataclass(frozen=True)
 class Risk:
-    """One line of Risks & Challenges, with its level for ordering and marking."""
+    """One line of Risks & Challenges: its level, its safe text, what kind and its evidence."""
 
     level: str
     text: str
+    kind: str = "other"  # note, failing_tests, coverage, deploys, pull_request, ci, stale_source
+    evidence: tuple[str, ...] = ()  # report files, links, pull request refs
 
     @property
     def markdown(self) -> str:
@@ -31,7 +33,7 @@ class Risk:
 def evaluate(facts: Facts, settings: RiskSettings | None = None) -> list[Risk]:
     """Return the day's risks, recorded ones and found ones, critical first."""
     s = settings or RiskSettings()
-    risks = [Risk(n.risk, md.text(n.text)) for n in facts.notes if n.risk in RISK_LEVELS]
+    risks = [Risk(n.risk, md.text(n.text), "note") for n in facts.notes if n.risk in RISK_LEVELS]
     if s.failing_tests:
         risks += failing_tests(facts)
     if s.coverage_drop is not None:
@@ -55,7 +57,7 @@ def evaluate(facts: Facts, settings: RiskSettings | None = None) -> list[Risk]:
 
 
 def failing_tests(facts: Facts) -> list[Risk]:
-    """Return a high risk per test suite with failures or errors."""
+    """Return a high risk per test suite with failures or errors, naming its report and time."""
     risks = []
     for result in facts.tests:
         failing = result.failures + result.errors
@@ -65,7 +67,11 @@ def failing_tests(facts: Facts) -> list[Risk]:
             listed = ", ".join(names) + (f" and {more} more" if more else "")
             suite = md.text(result.name, 120)
             text = f"{_plural(failing, 'failing test')} in {suite}"
-            risks.append(Risk("high", text + (f": {listed}" if listed else "")))
+            text += f": {listed}" if listed else ""
+            report = md.text(result.source, 160)
+            when = f" at {_when(result.at, facts.timezone)}" if result.at else ""
+            text += f" (report {report}{when})" if result.source else ""
+            risks.append(Risk("high", text, "failing_tests", (result.source,)))
     return risks
 
 
@@ -104,13 +110,22 @@ def failed_deploys(facts: Facts) -> list[Risk]:
     risks = []
     for deploy in facts.deployments:
         if deploy.status in ("failure", "error"):
-            what = f"{deploy.repo} {deploy.version}" if deploy.repo else deploy.version
+            # linked as the accomplishment line links it
+            what = md.link(md.text(deploy.version, 80), deploy.url)
+            if deploy.repo:
+                what = f"{md.text(deploy.repo, 80)} {what}"
+            since = _when(deploy.at, facts.timezone)
+            local = deploy.at.astimezone(ZoneInfo(facts.timezone)).date()
+            if deploy.day is not None and deploy.day != local:
+                since = deploy.day.isoformat()  # recorded later for that day (record --date)
             risks.append(
                 Risk(
                     "high",
-                    f"Deployment of {md.text(what, 160)} to "
+                    f"Deployment of {what} to "
                     f"{md.text(deploy.environment, 80)} ended in {deploy.status}"
-                    f" (since {_when(deploy.at, facts.timezone)})",
+                    f" (since {since})",
+                    "deploys",
+                    (deploy.url,) if deploy.url and md.url(deploy.url) else (),
                 )
             )
     return risks

@@ -13,13 +13,21 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from statusbot.charts import CHARTS, chart_path, render_charts
+from statusbot.charts import chart_path, present_charts, render_charts
 from statusbot.compose import Sections
 from statusbot.config import Config
 from statusbot.history import RECENT, History
 from statusbot.model import RISK_LEVELS, Facts, Person
 from statusbot.state import Store
-from statusbot.summary import carry_risks, day_url, dumps, iso_week, summarize, summary_path
+from statusbot.summary import (
+    THEME_ORDER,
+    carry_risks,
+    day_url,
+    dumps,
+    iso_week,
+    summarize,
+    summary_path,
+)
 
 INDEX = "index.md"
 ARCHIVE = "archive.md"
@@ -46,10 +54,19 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
 
 
 def line(summary: dict[str, Any]) -> str:
-    """Return the day's one-line summary: PRs, tests, deploys, risks."""
+    """Return the day's one-line summary: main item, work, PRs, tests, deploys, risks."""
     tests = summary.get("tests") or {}
     run = tests.get("run", 0)
-    parts = [plural(summary.get("prs_merged", 0), "PR") + " merged"]
+    parts = []
+    if summary.get("main"):
+        parts.append(summary["main"])
+    work = summary.get("work")
+    if work and (work.get("commits") or work.get("merges")):
+        counts = plural(work.get("commits", 0), "commit")
+        if work.get("added") or work.get("deleted"):
+            counts += f", +{work.get('added', 0):,}/−{work.get('deleted', 0):,} lines"
+        parts.append(counts)
+    parts.append(plural(summary.get("prs_merged", 0), "PR") + " merged")
     parts.append(f"tests {tests.get('passed', 0)}/{run} passing" if run else "no tests")
     parts.append(plural(len(summary.get("deploys") or []), "deployment"))
     risks = plural(summary.get("risks", 0), "risk")
@@ -114,7 +131,12 @@ def render_index(
         week_url=url(f"/weeks/{this_week}/") if this_week else None,
         current=_days(history, current),
         earlier=_days(history, earlier),
-        charts=[(title, url("/" + chart_path(stem))) for stem, title, *_ in CHARTS],
+        charts=[
+            (title, url("/" + chart_path(stem)))
+            for stem, title in present_charts(newest, history.summaries)
+        ]
+        if newest
+        else [],
         months=[
             (f"{calendar.month_name[m]} {y}", url(f"/archive/{y:04d}-{m:02d}/")) for y, m in months
         ],
@@ -185,7 +207,7 @@ def render_week(history: History, week: str, templates_dir: Path | None = None) 
                 "prs": s.get("prs_merged", 0),
             }
         )
-    order = ["Notes", "Code", "Pull requests and reviews", "Tests and coverage", "Deployments"]
+    order = list(THEME_ORDER)
     ranked = sorted(
         themes.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
     )

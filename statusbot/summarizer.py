@@ -64,7 +64,7 @@ def payload(facts: Facts, sections: Sections) -> dict[str, Any]:
     return {
         "facts": facts.to_dict(),
         "sections": {
-            "accomplishments": list(sections.accomplishments),
+            "accomplishments": [str(item) for item in sections.accomplishments],
             "risks": [r.markdown for r in sections.risks],
             "key_effort": sections.key_effort,
         },

@@ -10,31 +10,38 @@ from datetime import date
 from typing import Any
 
 from statusbot.compose import Risk, Sections
-from statusbot.model import RISK_LEVELS, Facts
+from statusbot.key_effort import top_items
+from statusbot.model import CODE_KINDS, RISK_LEVELS, Facts, WorkItem
 
-VERSION = 1
+# Version 2 adds "work" (the day's commits, merges and changed lines, from the items) and
+# "main" (the headline of the day's main item); version 1 summaries still build every page.
+VERSION = 2
+READABLE = (1, 2)
 DAYS_DIR = "_data/days"
 # Risks a person records at these levels stay on later pages until a note resolves them;
 # lower ones, and risks derived from a day's facts (a failing test), belong to their day only.
 CARRIED_LEVELS = ("critical", "high")
 MAX_THEME_ITEMS = 12
-THEMES = (
-    ("Committed ", "Code"),
-    ("Merged ", "Pull requests and reviews"),
-    ("Opened ", "Pull requests and reviews"),
-    ("Created pull request", "Pull requests and reviews"),
-    ("Updated pull request", "Pull requests and reviews"),
-    ("Closed pull request", "Pull requests and reviews"),
-    ("Reviewed ", "Pull requests and reviews"),
-    ("Executed ", "Tests and coverage"),
-    ("Ran ", "Tests and coverage"),
-    ("Expanded test coverage", "Tests and coverage"),
-    ("Test coverage changed", "Tests and coverage"),
-    ("Measured line coverage", "Tests and coverage"),
-    ("Deployed ", "Deployments"),
-    ("Deployment of ", "Deployments"),
-    ("**Key finding:**", "Findings"),
-)
+THEMES = {
+    "notes": "Notes",
+    "pull_request": "Pull requests and reviews",
+    "reviews": "Pull requests and reviews",
+    "test_runs": "Tests and coverage",
+    "coverage": "Tests and coverage",
+    "workflow_runs": "CI runs",
+    "deploys": "Deployments",
+    "finding": "Findings",
+    "metrics": "Metrics",
+}
+THEME_ORDER = ("Notes", "Code", "Pull requests and reviews", "Tests and coverage", "Deployments")
+
+
+def theme_of(item: WorkItem) -> str:
+    """Return the week page's theme of an item, from its kind."""
+    if item.kind in THEMES:
+        return THEMES[item.kind]
+    code = item.kind == "other" and (item.size.commits or item.size.merges)
+    return "Code" if item.kind in CODE_KINDS or code else "Other"
 
 
 def summary_path(day: date) -> str:
@@ -100,21 +107,35 @@ def carry_risks(
     ]
     order = {level: i for i, level in enumerate(RISK_LEVELS)}
     risks = sorted([*sections.risks, *extra], key=lambda r: order[r.level])
-    return replace(sections, risks=tuple(risks)), [*carried, *new], closed
+    prose = sections.prose
+    if prose is not None:  # the summarizer's page shows the carried risks too
+        reworded = sorted([*prose.risks, *extra], key=lambda r: order[r.level])
+        prose = replace(prose, risks=tuple(reworded))
+    return replace(sections, risks=tuple(risks), prose=prose), [*carried, *new], closed
 
 
-def themes(facts: Facts, sections: Sections) -> dict[str, list[str]]:
-    """Return the day's accomplishments grouped by theme (the person's notes come first)."""
-    notes = sum(1 for n in facts.notes if not n.risk and not n.key_effort)
+def themes(sections: Sections) -> dict[str, list[str]]:
+    """Return the day's built-in items grouped by theme, from their kinds."""
     grouped: dict[str, list[str]] = {}
-    for i, item in enumerate(sections.accomplishments):
-        theme = (
-            "Notes" if i < notes else next((t for p, t in THEMES if item.startswith(p)), "Other")
-        )
-        items = grouped.setdefault(theme, [])
+    for item in sections.accomplishments:
+        items = grouped.setdefault(theme_of(item), [])
         if len(items) < MAX_THEME_ITEMS:
-            items.append(item)
+            items.append(item.line)
     return grouped
+
+
+def work(facts: Facts) -> dict[str, int]:
+    """Return the day's commits, merges and changed lines (binary/vendored files apart)."""
+    from statusbot.workitems import size_of
+
+    size = size_of([c for c in facts.commits if not c.is_merge])
+    return {
+        "commits": size.commits,
+        "merges": sum(1 for c in facts.commits if c.is_merge),
+        "added": size.added,
+        "deleted": size.deleted,
+        "files": size.files,
+    }
 
 
 def summarize(
@@ -153,9 +174,17 @@ def summarize(
         "critical": sum(1 for r in sections.risks if r.level == "critical"),
         "open_risks": open_risks,
         "resolved": sorted(resolved, key=lambda r: r["id"]),
-        "themes": themes(facts, sections),
+        "themes": themes(sections),
         "key_effort": sections.key_effort,
+        "work": work(facts),
+        "main": main_item(facts, sections),
     }
+
+
+def main_item(facts: Facts, sections: Sections) -> str | None:
+    """Return the headline of the day's main item (what the index names), or None."""
+    top = top_items(facts, sections.accomplishments)
+    return (top[0].headline or top[0].title) if top else None
 
 
 def dumps(summary: dict[str, Any]) -> str:
@@ -169,6 +198,6 @@ def loads(data: bytes) -> dict[str, Any] | None:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None
-    if not isinstance(value, dict) or value.get("v") != VERSION or "day" not in value:
+    if not isinstance(value, dict) or value.get("v") not in READABLE or "day" not in value:
         return None
     return value

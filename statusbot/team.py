@@ -125,16 +125,10 @@ def team_files(
 
 
 def _team_items(facts: Facts, team: Sections) -> dict[str, list[str]]:
-    """Return the team page's lists, picked from the whole team's accomplishments."""
-    items = team.accomplishments
+    """Return the team page's lists, picked by kind from the team's built-in items."""
+    items = team.accomplishments  # never a summarizer's prose: that is the day page's only
     return {
-        "merged": [i for i in items if i.startswith(("Merged pull request", "Created and merged"))],
-        "deployments": [i for i in items if i.startswith(("Deployed ", "Deployment of "))],
-        "tests": [
-            i
-            for i in items
-            if i.startswith(
-                ("Executed ", "Ran ", "Expanded test coverage", "Test coverage changed", "Measured")
-            )
-        ],
+        "merged": [i.line for i in items if i.kind == "pull_request" and i.status == "merged"],
+        "deployments": [i.line for i in items if i.kind == "deploys"],
+        "tests": [i.line for i in items if i.kind in ("test_runs", "coverage")],
     }

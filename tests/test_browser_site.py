@@ -144,7 +144,7 @@ def test_index_renders_with_its_charts(server, shots):
         "Trends",
     ]
     charts = [i for i in report["images"] if i["src"].endswith(".svg")]
-    assert len(charts) == 5
+    assert len(charts) == 7  # commits and changed lines per day, then the five trends
     assert all(i["width"] > 0 for i in charts), charts  # every chart image decoded
     assert report["scripts"] == 0
     assert ("/assets/charts/coverage-30.svg", 200) in requests

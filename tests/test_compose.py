@@ -32,7 +32,7 @@ def make_commit(n: int, repo: str = "app", branch: str = "main", merge: bool = F
     return fake_commit(n, AT, repo=repo, branch=branch, merge=merge)
 
 
-def test_key_effort_names_the_branch_with_most_commits_and_its_latest_summary():
+def test_key_effort_names_the_largest_item_first_with_its_size():
     commits = (
         make_commit(1, branch="feature/x"),
         make_commit(2, branch="main"),
@@ -40,14 +40,18 @@ def test_key_effort_names_the_branch_with_most_commits_and_its_latest_summary():
         make_commit(4, branch="feature/x", merge=True),
     )
     sections = compose(facts(commits=commits))
-    assert sections.key_effort == "2 commits on feature/x in app, most recently: change 3"
+    assert sections.key_effort == "Updated branch feature/x (2 commits and 1 merge) and app"
+    assert [i.kind for i in sections.accomplishments] == ["branch", "area"]
+    assert sections.accomplishments[0].line == (
+        "Updated branch feature/x: change 1; change 3 (2 commits and 1 merge)"
+    )
 
 
 def test_a_key_effort_note_wins_over_commits():
     note = Note(text="Quantifying the speed-up", at=AT, day=DAY, key_effort=True)
     sections = compose(facts(commits=(make_commit(1),), notes=(note,)))
     assert sections.key_effort == "Quantifying the speed-up"
-    assert sections.accomplishments[0].startswith("Committed 1 change to app")
+    assert sections.accomplishments[0].line == "Updated app on main: change 1 (1 commit)"
 
 
 def test_test_lines_and_failing_tests_under_risks():
@@ -70,7 +74,8 @@ def test_test_lines_and_failing_tests_under_risks():
         "Executed unit tests (6/9 passing, 3 failing)",
     )
     assert [r.markdown for r in sections.risks] == [
-        "**HIGH:** 3 failing tests in unit tests: a.test&#95;x, a.test&#95;y, b.test&#95;z"
+        "**HIGH:** 3 failing tests in unit tests: a.test&#95;x, a.test&#95;y, b.test&#95;z "
+        "(report u.xml)"
     ]
 
 

@@ -1,4 +1,4 @@
-"""The git provider: day windows in a zone, across midnight and DST, all branches but Pages."""
+"""The git provider: day windows in a zone, all branches, numstat, default branch, Pages commits."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_commits_at_both_ends_of_a_dst_day_belong_to_it(tmp_path):
     assert summaries(repo, date(2026, 10, 25), "Europe/Prague") == ["first minute", "last minute"]
 
 
-def test_all_branches_with_names_merges_apart_and_pages_branch_skipped(tmp_path):
+def test_all_branches_with_names_merges_apart_and_statusbot_pages_commits_skipped(tmp_path):
     repo = make_repo(tmp_path / "r")
     day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
     commit(repo, "base", day - timedelta(days=3))
@@ -64,15 +64,132 @@ def test_all_branches_with_names_merges_apart_and_pages_branch_skipped(tmp_path)
     git(repo, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature", env=env)
     git(repo, "checkout", "-q", "--orphan", "gh-pages")
     commit(repo, "pages commit by me", day + timedelta(minutes=20))
+    commit(repo, "statusbot: daily status 2026-02-08 (1 commit)", day + timedelta(minutes=21))
+    commit(repo, "Update pages\n\nGenerated-by: statusbot", day + timedelta(minutes=22))
     git(repo, "checkout", "-q", "main")
 
     start, end = day_window(date(2026, 2, 8), "UTC")
     commits, _ = collect_commits([repo], ME, start, end, exclude_branches=("gh-pages",))
     by_summary = {c.summary: c for c in commits}
-    assert set(by_summary) == {"feature work", "main work", "Merge feature"}
+    assert set(by_summary) == {"feature work", "main work", "Merge feature", "pages commit by me"}
     assert by_summary["Merge feature"].is_merge and not by_summary["main work"].is_merge
-    assert by_summary["feature work"].branches in (("feature",), ("main",))
+    # merged into main by the end of the day: the default branch holds it
+    assert by_summary["feature work"].branches == ("main",)
+    assert by_summary["feature work"].on_default
     assert by_summary["main work"].branches == ("main",)
+    assert by_summary["pages commit by me"].branches == ("gh-pages",)
+    assert not by_summary["pages commit by me"].on_default
+
+
+def test_publishing_to_main_keeps_mains_work_and_drops_only_statusbots_commits(tmp_path):
+    # issue 10 item 3: with publish.branch: main, every commit on main used to disappear.
+    repo = make_repo(tmp_path / "r")
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    commit(repo, "real work on main", day)
+    commit(repo, "statusbot: daily status 2026-02-08 (1 commit)", day + timedelta(minutes=1))
+    commit(repo, "Daily status\n\nGenerated-by: statusbot", day + timedelta(minutes=2))
+    commit(repo, "statusbot: a subject of mine on another branch", day + timedelta(minutes=3))
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    commits, failures = collect_commits([repo], ME, start, end, exclude_branches=("main",))
+    assert failures == []
+    assert [c.summary for c in commits] == ["real work on main"]
+    git(repo, "checkout", "-q", "-b", "topic")
+    commits, _ = collect_commits([repo], ME, start, end, exclude_branches=("gh-pages",))
+    assert [c.summary for c in commits] == [
+        "real work on main",
+        "statusbot: daily status 2026-02-08 (1 commit)",
+        "statusbot: a subject of mine on another branch",
+    ]
+
+
+def test_work_only_on_a_feature_branch_names_that_branch(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    commit(repo, "base", day - timedelta(days=3))
+    git(repo, "branch", "release-1.0")  # an old branch: holds none of the day's work
+    commit(repo, "on main", day)
+    git(repo, "branch", "stale-feature")  # holds main's work too: main is still named
+    git(repo, "checkout", "-q", "-b", "feature/parser")
+    commit(repo, "parser work", day + timedelta(minutes=1))
+    git(repo, "checkout", "-q", "main")
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    commits, _ = collect_commits([repo], ME, start, end)
+    found = {c.summary: c for c in commits}
+    assert found["on main"].branches == ("main",) and found["on main"].on_default
+    assert found["parser work"].branches == ("feature/parser",)
+    assert not found["parser work"].on_default
+
+
+def test_origin_head_names_the_default_branch(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    commit(repo, "base", day - timedelta(days=3))
+    git(repo, "checkout", "-q", "-b", "develop")
+    commit(repo, "develop work", day)
+    git(repo, "update-ref", "refs/remotes/origin/develop", "develop")
+    git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/develop")
+    git(repo, "checkout", "-q", "main")
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    (found,), _ = collect_commits([repo], ME, start, end)
+    assert found.branches == ("develop",) and found.on_default
+
+
+def test_numstat_per_file_with_binary_files_as_none(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    (repo / "a.txt").write_text("one\ntwo\nthree\n")
+    (repo / "logo.png").write_bytes(b"\x89PNG\0\1\2")
+    (repo / "sp ace.py").write_text("x = 1\n")
+    git(repo, "add", ".")
+    commit(repo, "Add files", day, filename="b.txt")
+    (repo / "a.txt").write_text("one\n2\n")
+    commit(repo, "Change a", day + timedelta(minutes=1), filename="a.txt")
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    first, second = collect_commits([repo], ME, start, end)[0]
+    files = {f.path: (f.added, f.deleted) for f in first.files}
+    assert files == {
+        "a.txt": (3, 0),
+        "logo.png": (None, None),
+        "sp ace.py": (1, 0),
+        "b.txt": (2, 0),
+    }
+    assert [(f.path, f.added, f.deleted) for f in second.files] == [("a.txt", 2, 3)]
+
+
+def test_commits_sharing_a_timestamp_keep_gits_order(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    at = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    names = ["zeta first", "alpha second", "mid third"]
+    for name in names:
+        commit(repo, name, at)
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    commits, _ = collect_commits([repo], ME, start, end)
+    assert [c.summary for c in commits] == names  # oldest first: "most recently" is the last
+
+
+def test_a_shallow_clone_is_a_named_source_problem(tmp_path):
+    origin = make_repo(tmp_path / "origin")
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    for n in range(10):
+        commit(origin, f"work {n}", day + timedelta(minutes=n))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    commits, failures = collect_commits([clone], ME, start, end)
+    assert [c.summary for c in commits] == ["work 9"]
+    assert [(f.source, f.reason) for f in failures] == [
+        ("git clone", "shallow clone: history before 2026-02-08 09:09 not read")
+    ]
+    full, none = collect_commits([origin], ME, start, end)
+    assert len(full) == 10 and none == []
+    from statusbot.compose import compose
+    from statusbot.model import Facts
+
+    facts = Facts(date(2026, 2, 8), "UTC", ME, tuple(commits), failures=tuple(failures))
+    assert [r.markdown for r in compose(facts).risks] == [
+        "**MEDIUM:** Source git clone is stale: shallow clone: history before 2026-02-08 09:09 "
+        "not read"
+    ]
 
 
 def test_people_match_by_email_case_insensitively_or_name(tmp_path):

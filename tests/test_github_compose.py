@@ -68,8 +68,10 @@ def test_merged_closed_updated_draft_and_idle_pull_requests():
 
 def test_several_repositories_name_theirs_in_the_link():
     items = compose(facts(pull_requests=(pr(1, repo="a/x"), pr(2, repo="b/y")))).accomplishments
-    assert items[0].startswith("Created pull request [a/x#1](https://github.com/a/x/pull/1) for")
-    assert items[1].startswith("Created pull request [b/y#2](")
+    assert items[0].line.startswith(
+        "Created pull request [a/x#1](https://github.com/a/x/pull/1) for"
+    )
+    assert items[1].line.startswith("Created pull request [b/y#2](")
 
 
 def test_reviews_show_the_days_verdict_per_pull_request():
@@ -113,7 +115,6 @@ def test_failing_ci_waiting_reviews_failed_runs_and_stale_github_are_risks():
 
 
 def test_hostile_titles_are_escaped():
-    line = compose(facts(pull_requests=(pr(title="{{ site.secret }} <script>|"),))).accomplishments[
-        0
-    ]
+    item = compose(facts(pull_requests=(pr(title="{{ site.secret }} <script>|"),))).accomplishments
+    line = item[0].line
     assert "{{" not in line and "<script>" not in line and "|" not in line

@@ -78,7 +78,10 @@ def test_the_page_shows_the_day_on_github_and_a_warm_cycle_is_free(
     )
     assert "**HIGH:** CI failing on pull request [acme/api#102]" in page
     assert ": ci/jenkins, lint" in page
-    assert "**HIGH:** Deployment of acme/web main (c0ffee1) to staging ended in failure" in page
+    assert (
+        "**HIGH:** Deployment of acme/web [main (c0ffee1)](https://staging.example.com) to "
+        "staging ended in failure" in page
+    )
     assert "**MEDIUM:** Pull request [acme/api#50]" in page and "has waited 6 days" in page
     assert "Add the parser" in page
 

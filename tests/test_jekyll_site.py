@@ -171,13 +171,14 @@ def test_index_has_this_week_on_top_then_days_newest_first(site):
     assert days == [d.isoformat() for d in reversed(DAYS)]
     assert "1 PR merged · tests 2/4 passing · 1 deployment · 3 risks (1 critical)" in index.text
     charts = [a["src"] for t, a in index.tags if t == "img"]
-    assert len(charts) == 5 and all(c.endswith(".svg") for c in charts)
+    assert len(charts) == 7 and all(c.endswith(".svg") for c in charts)
 
 
 def test_charts_are_static_svg(site):
     charts = sorted((site.site / "assets" / "charts").glob("*.svg"))
     assert [c.stem for c in charts] == [
-        "coverage-30", "coverage-90", "deploys-30", "pass-rate-30", "prs-30"
+        "commits-30", "coverage-30", "coverage-90", "deploys-30", "lines-30", "pass-rate-30",
+        "prs-30",
     ]  # fmt: skip
     for chart in charts:
         root = ElementTree.parse(chart).getroot()

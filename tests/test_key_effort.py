@@ -1,4 +1,4 @@
-"""Key effort: a marked note, else the largest piece of work by commits and PR activity."""
+"""Key effort: a marked note, else the top items by size and PR activity."""
 
 from __future__ import annotations
 
@@ -40,29 +40,32 @@ def facts(**fields: object) -> Facts:
 
 def test_commits_alone_pick_the_busiest_branch():
     assert compose(facts(commits=MAIN + BRANCH)).key_effort == (
-        "3 commits on main in api, most recently: change 2"
+        "Updated api on main (3 commits) and retries"
     )
 
 
 def test_pull_request_activity_joins_its_branch_and_names_the_work_by_its_title():
     sections = compose(facts(commits=MAIN + BRANCH, pull_requests=(PR,)))
     assert sections.key_effort == (
-        "Provisioning retries ([acme/api#21](https://github.com/acme/api/pull/21), 4 commits, "
-        "on retries), most recently: change 11"
+        "Created pull request [#21](https://github.com/acme/api/pull/21) for Provisioning "
+        "retries (2 commits) and api"
     )
+    (pull,) = [i for i in sections.accomplishments if i.kind == "pull_request"]
+    assert pull.evidence[0] == "acme/api#21"
+    assert set(pull.evidence) >= {c.sha for c in BRANCH}  # the branch's commits joined it
 
 
 def test_a_pull_request_without_local_commits_still_counts():
     sections = compose(facts(commits=MAIN[:1], pull_requests=(PR,)))
-    assert sections.key_effort.startswith("Provisioning retries ([acme/api#21]")
+    assert sections.key_effort.startswith("Created pull request [#21](")
 
 
 def test_a_pull_request_untouched_in_the_window_does_not():
     old = PullRequest(
         **{**PR.__dict__, "opened_at": AT - timedelta(days=5), "updated_at": AT - timedelta(days=4)}
     )
-    assert compose(facts(commits=MAIN, pull_requests=(old,))).key_effort.startswith(
-        "3 commits on main"
+    assert compose(facts(commits=MAIN, pull_requests=(old,))).key_effort == (
+        "Updated api on main (3 commits)"
     )
 
 

@@ -50,13 +50,13 @@ FACTS = Facts(
     day=DAY,
     timezone="UTC",
     people=(Person("Ana", github="ana"),),
-    tests=(TestSuiteResult("unit", "junit.xml", 10, 8, 1, 1, 0, ("alpha", "beta")),),
+    tests=(TestSuiteResult("unit", "junit.xml", 10, 8, 1, 1, 0, ("alpha", "beta"), at(30, 7)),),
     coverage_changes=(
         CoverageChange("coverage.xml", "overall", 80.0, 79.0),
         CoverageChange("coverage.xml", "provisioning", 70.0, 64.5),
     ),
     deployments=(
-        Deployment("staging", "v2", "failure", at(30, 11), repo="acme/api"),
+        Deployment("staging", "v2", "failure", at(30, 11), "https://ci.x/d/2", repo="acme/api"),
         Deployment("production", "v1", "success", at(25, 9), repo="acme/api"),
     ),
     pull_requests=(
@@ -75,7 +75,7 @@ FACTS = Facts(
 
 EXPECTED = {
     "failing_tests": [
-        "**HIGH:** 2 failing tests in unit: alpha, beta",
+        "**HIGH:** 2 failing tests in unit: alpha, beta (report junit.xml at 2026-03-30 07:00)",
         "**HIGH:** CI failing on pull request [#1](https://github.com/acme/api/pull/1) for "
         "Change 1: lint",
     ],
@@ -83,7 +83,8 @@ EXPECTED = {
         "**HIGH:** Coverage of provisioning dropped 5.5 points (70.0% → 64.5%) in coverage.xml"
     ],
     "failed_deploys": [
-        "**HIGH:** Deployment of acme/api v2 to staging ended in failure (since 2026-03-30 11:00)"
+        "**HIGH:** Deployment of acme/api [v2](https://ci.x/d/2) to staging ended in failure "
+        "(since 2026-03-30 11:00)"
     ],
     "undeployed_days": [
         "**MEDIUM:** production of acme/api last deployed 2026-03-25 09:00, 4 days before the "
@@ -173,3 +174,23 @@ def test_a_bad_risks_value_is_one_clear_line(tmp_path):
     message = caught.value.message
     assert "risks.coverage_drop: expected a number >= 0, got a string" in message
     assert "risks.nope: unknown key" in message
+
+
+def test_risks_are_items_a_failing_report_and_a_deploy_link_as_their_lines_do():
+    risks = evaluate(FACTS)
+    tests = next(r for r in risks if r.kind == "failing_tests")
+    assert tests.evidence == ("junit.xml",)
+    deploy = next(r for r in risks if r.kind == "deploys")
+    assert deploy.evidence == ("https://ci.x/d/2",)
+    from statusbot.compose import compose
+
+    line = next(i for i in compose(FACTS).accomplishments if i.kind == "deploys").line
+    assert "[v2](https://ci.x/d/2)" in line and "[v2](https://ci.x/d/2)" in deploy.text
+
+
+def test_a_deploy_recorded_later_for_a_past_day_is_failing_since_that_day():
+    # `record deploy --date 2026-03-29` run on the 30th: the risk dates from the 29th
+    late = Deployment("staging", "v3", "error", at(30, 11), day=date(2026, 3, 29))
+    facts = Facts(day=date(2026, 3, 29), timezone="UTC", people=(), deployments=(late,))
+    (risk,) = evaluate(facts)
+    assert risk.text == "Deployment of v3 to staging ended in error (since 2026-03-29)"

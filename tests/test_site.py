@@ -84,7 +84,7 @@ def test_one_more_day_changes_only_the_files_it_touches(tmp_path, run_cli):
         "archive/2026-02.md",
         "weeks/2026-W06.md",
         *(f"assets/charts/{c}.svg" for c in ("coverage-30", "coverage-90", "pass-rate-30",
-                                              "prs-30", "deploys-30")),
+                                              "prs-30", "deploys-30", "commits-30", "lines-30")),
     }  # fmt: skip
     index = git(repo, "show", "gh-pages:index.md")
     assert index.index(f"[{day} (Fri)]") < index.index(f"[{last} (Wed)]")
@@ -138,26 +138,29 @@ def test_resolve_needs_a_risk_id(tmp_path, run_cli):
 
 
 def test_weekly_themes_group_pull_requests_and_key_findings():
-    from datetime import date
 
     from statusbot.compose import Sections
-    from statusbot.model import Facts
+    from statusbot.model import WorkItem
     from statusbot.summary import themes
 
-    facts = Facts(day=date(2026, 2, 8), timezone="UTC", people=())
+    finding = "**Key finding:** A provides 2.0x faster runs (1s vs 2s)"
     sections = Sections(
         accomplishments=(
-            "Created pull request [#1](https://github.com/a/b/pull/1) for X",
-            "Updated pull request [#2](https://github.com/a/b/pull/2) for Y",
-            "**Key finding:** A provides 2.0x faster runs (1s vs 2s)",
-            "Something else",
+            WorkItem("pull_request", "X", "Created pull request [#1](https://e.x/1) for X"),
+            WorkItem("pull_request", "Y", "Created and merged pull request [#12](u) for Y"),
+            WorkItem("finding", "f", finding),
+            WorkItem("workflow_runs", "a/x", "Ran 2 workflow runs in a/x (2 success)"),
+            WorkItem("other", "x", "Something else"),
         ),
         risks=(),
         key_effort="",
     )
-    grouped = themes(facts, sections)
+    grouped = themes(sections)
+    # "Created and merged" used to land under Other, workflow runs under tests (issue 9)
     assert len(grouped["Pull requests and reviews"]) == 2
-    assert grouped["Findings"] == ["**Key finding:** A provides 2.0x faster runs (1s vs 2s)"]
+    assert grouped["Findings"] == [finding]
+    assert grouped["CI runs"] == ["Ran 2 workflow runs in a/x (2 success)"]
+    assert "Tests and coverage" not in grouped
     assert grouped["Other"] == ["Something else"]
 
 

@@ -1,20 +1,39 @@
-"""Commits of the day from local repositories (the only GitPython reader of source repos)."""
+"""Commits of the day from local repositories, read with one `git log` per repository."""
+
+# Processes per repository: `git for-each-ref` (branches, the default branch, the checked-out
+# one), `git config` (origin's URL, for links), one `git log` (every branch, numstat, --source),
+# and, only when branches other than the default one hold commits of the window, one
+# `git rev-list` of the default branch to learn which commits it holds.
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from statusbot.model import Commit, Person, SourceFailure
+from statusbot.gitpages.git import Git, GitError
+from statusbot.model import Commit, FileStat, Person, SourceFailure
 
 log = logging.getLogger(__name__)
 
-_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%S", "%s")
-_FORMAT = "%x1f".join(_FIELDS) + "%x1e"
+_FIELDS = ("%H", "%P", "%an", "%ae", "%at", "%ct", "%S", "%D", "%s", "%b")
+_FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
 _GITHUB = re.compile(r"github\.com[:/]+([^/\s]+)/([^/\s]+?)(?:\.git)?/?$")
+_TRAILER = re.compile(r"(?mi)^Generated-by:\s*statusbot\s*$")
+PAGES_SUBJECT = "statusbot:"  # Pages commits made before the Generated-by trailer
+TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class _Refs:
+    """A repository's branches: every ref to read, the default branch's refs, its name."""
+
+    refs: tuple[str, ...]
+    default: tuple[str, ...]
+    name: str | None
 
 
 def collect_commits(
@@ -24,21 +43,33 @@ def collect_commits(
     end: datetime,
     exclude_branches: tuple[str, ...] = ("gh-pages",),
 ) -> tuple[list[Commit], list[SourceFailure]]:
-    """Return the people's commits authored in [start, end) across all branches of repos."""
+    """Return the people's commits authored in [start, end) across all branches of repos.
+
+    `exclude_branches` names the Pages branches: statusbot's own commits on them are left out
+    (those with the `Generated-by: statusbot` trailer, and older ones whose subject starts with
+    `statusbot:`), the people's other work on them is not.
+    """
     commits: list[Commit] = []
     failures: list[SourceFailure] = []
     seen: set[str] = set()
+    order: dict[str, int] = {}
     for path in repos:
         try:
-            for commit in _repo_commits(path, people, start, end, exclude_branches):
-                if commit.sha not in seen:
-                    seen.add(commit.sha)
-                    commits.append(commit)
-        except Exception as exc:  # one broken repo must not stop the others
+            found, problems = _repo_commits(path, people, start, end, exclude_branches)
+        except (GitError, ValueError) as exc:  # one broken repo must not stop the others
             reason = _one_line(exc)
             log.warning("git %s: %s", path, reason)
             failures.append(SourceFailure(source=f"git {path.name}", reason=reason))
-    commits.sort(key=lambda c: (c.authored_at, c.repo, c.sha))
+            continue
+        failures += problems
+        for commit in found:
+            if commit.sha not in seen:
+                seen.add(commit.sha)
+                order[commit.sha] = len(order)
+                commits.append(commit)
+    # git lists newest first and a child before its parent: among commits that share a
+    # timestamp, the one git listed first is the newest.
+    commits.sort(key=lambda c: (c.authored_at, c.repo, -order[c.sha]))
     return commits, failures
 
 
@@ -47,65 +78,132 @@ def _repo_commits(
     people: tuple[Person, ...],
     start: datetime,
     end: datetime,
-    exclude_branches: tuple[str, ...],
-) -> list[Commit]:
-    import git
-
-    try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise ValueError(f"{path} is not a git repository") from None
-    with repo:
-        refs = _source_refs(repo, exclude_branches)
-        if not refs:
-            return []
-        # Commit dates are never before author dates for ordinary work, so --since on the
-        # commit date prunes the walk; a day of slack covers clock skew and rebases.
-        since = (start - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        out = repo.git.log(*refs, f"--since={since}", f"--format={_FORMAT}", "--date-order", "--")
-        name, base_url = _repo_identity(repo, Path(repo.working_tree_dir or repo.git_dir))
-        tz = start.tzinfo or ZoneInfo("UTC")
-        result = []
-        for entry in out.split("\x1e"):
-            fields = entry.strip("\n").split("\x1f")
-            if len(fields) != len(_FIELDS):
-                continue
-            sha, parents, author, email, stamp, source, summary = fields
-            authored = datetime.fromtimestamp(int(stamp), tz)
-            if not (start <= authored < end) or not _matches(people, author, email):
-                continue
-            result.append(
-                Commit(
-                    repo=name,
-                    sha=sha,
-                    summary=summary,
-                    author_name=author,
-                    author_email=email,
-                    authored_at=authored,
-                    branches=(_branch_name(source),) if source else (),
-                    is_merge=len(parents.split()) > 1,
-                    url=f"{base_url}/commit/{sha}" if base_url else None,
-                )
+    pages: tuple[str, ...],
+) -> tuple[list[Commit], list[SourceFailure]]:
+    git = Git(path)
+    refs = _refs(git)
+    if not refs.refs:
+        return [], []
+    name, base_url = _identity(git, path)
+    # Commit dates are never before author dates for ordinary work, so --since on the commit
+    # date prunes the walk; a day of slack covers clock skew and rebases.
+    since = (start - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    args = ["log", f"--since={since}", f"--format={_FORMAT}", "--date-order", "--source"]
+    args += ["-z", "--numstat", "--diff-merges=first-parent", "--no-renames", *refs.refs, "--"]
+    out = git.run(*args, timeout=TIMEOUT).stdout.decode("utf-8", "replace")
+    tz = start.tzinfo or ZoneInfo("UTC")
+    rows = []
+    boundary: datetime | None = None
+    for record in out.split("\x1e")[1:]:
+        head, _, stats = record.rpartition("\x1f")
+        fields = head.split("\x1f", len(_FIELDS) - 1)
+        if len(fields) != len(_FIELDS):
+            continue
+        sha, parents, author, email, stamp, committed, source, decor, subject, body = fields
+        if "grafted" in decor.split(", "):
+            boundary = datetime.fromtimestamp(int(committed), tz)
+        authored = datetime.fromtimestamp(int(stamp), tz)
+        if not (start <= authored < end) or not _matches(people, author, email):
+            continue
+        if _TRAILER.search(body):
+            continue
+        rows.append((sha, parents, author, email, authored, source, subject, body, stats))
+    failures = []
+    if boundary is not None and boundary >= start:
+        failures.append(
+            SourceFailure(
+                source=f"git {name}",
+                reason=f"shallow clone: history before {boundary:%Y-%m-%d %H:%M} not read",
             )
-        return result
+        )
+    off_default = any(_branch_name(r[5]) != refs.name for r in rows)
+    on_default = _default_members(git, refs, since) if off_default else None
+    result = []
+    for sha, parents, author, email, authored, source, subject, body, stats in rows:
+        default = on_default is None or sha in on_default
+        branch = _branch_name(source)
+        if subject.startswith(PAGES_SUBJECT) and (
+            branch in pages or (default and refs.name in pages)
+        ):
+            continue  # a Pages commit statusbot made before it marked them with a trailer
+        if default and refs.name:
+            branches: tuple[str, ...] = (refs.name,)
+        else:
+            branches = (branch,) if branch else ()
+        result.append(
+            Commit(
+                repo=name,
+                sha=sha,
+                summary=subject,
+                author_name=author,
+                author_email=email,
+                authored_at=authored,
+                branches=branches,
+                is_merge=len(parents.split()) > 1,
+                url=f"{base_url}/commit/{sha}" if base_url else None,
+                files=_numstat(stats),
+                on_default=default,
+                body=body.strip(),
+            )
+        )
+    return result, failures
 
 
-def _source_refs(repo: object, exclude_branches: tuple[str, ...]) -> list[str]:
-    """Return local and remote branch refs, without the Pages branch (we write it ourselves)."""
-    listing = repo.git.for_each_ref("--format=%(refname)", "refs/heads", "refs/remotes")  # type: ignore[attr-defined]
-    refs = []
-    for ref in listing.splitlines():
-        branch = _branch_name(ref)
-        if ref.endswith("/HEAD") or branch in exclude_branches:
+def _refs(git: Git) -> _Refs:
+    """Return the branches to read and the default branch: origin/HEAD, main, master, HEAD."""
+    fmt = "%(refname)%00%(symref)%00%(HEAD)"
+    out = git.run("for-each-ref", f"--format={fmt}", "refs/heads", "refs/remotes").stdout
+    refs: list[str] = []
+    origin_head = checked_out = ""
+    for line in out.decode("utf-8", "replace").splitlines():
+        ref, symref, head = [*line.split("\0"), "", ""][:3]
+        if symref:
+            if ref == "refs/remotes/origin/HEAD":
+                origin_head = symref
             continue
         refs.append(ref)
-    # git log --source names a commit after the first listed ref that reaches it: list the
-    # checked-out branch first, then local branches, then remote ones.
-    try:
-        head = repo.git.symbolic_ref("-q", "HEAD")  # type: ignore[attr-defined]
-    except Exception:  # a detached HEAD has no branch
-        head = ""
-    return sorted(refs, key=lambda r: (r != head, r.startswith("refs/remotes/"), r))
+        if head == "*":
+            checked_out = ref
+    names = {_branch_name(r) for r in refs}
+    if origin_head:
+        name: str | None = _branch_name(origin_head)
+    elif "main" in names or "master" in names:
+        name = "main" if "main" in names else "master"
+    else:
+        name = _branch_name(checked_out) if checked_out else None
+    default = [r for r in refs if name and _branch_name(r) == name and _default_ref(r)]
+    # git log --source names a commit after a ref that reaches it: list the default branch
+    # first, then local branches, then remote ones.
+    ordered = sorted(refs, key=lambda r: (r not in default, r.startswith("refs/remotes/"), r))
+    return _Refs(tuple(ordered), tuple(default), name)
+
+
+def _default_ref(ref: str) -> bool:
+    return ref.startswith("refs/heads/") or ref.startswith("refs/remotes/origin/")
+
+
+def _default_members(git: Git, refs: _Refs, since: str) -> set[str]:
+    """Return the commits of the window that the default branch holds."""
+    if not refs.default:
+        return set()
+    out = git.run("rev-list", f"--since={since}", *refs.default, "--", timeout=TIMEOUT).stdout
+    return set(out.decode().split())
+
+
+def _numstat(stats: str) -> tuple[FileStat, ...]:
+    """Return the files of `git log -z --numstat` output: "added\\tdeleted\\tpath\\0" each."""
+    files = []
+    for entry in stats.split("\0"):
+        entry = entry.lstrip("\n")
+        parts = entry.split("\t", 2)
+        if len(parts) != 3 or not parts[2]:
+            continue
+        added, deleted, file = parts
+        binary = added == "-"
+        files.append(
+            FileStat(file, None if binary else int(added), None if binary else int(deleted))
+        )
+    return tuple(files)
 
 
 def _branch_name(ref: str) -> str:
@@ -121,38 +219,32 @@ def _matches(people: tuple[Person, ...], author: str, email: str) -> bool:
     return any(email in p.emails or author == p.name for p in people)
 
 
-def _repo_identity(repo: object, path: Path) -> tuple[str, str | None]:
+def _identity(git: Git, path: Path) -> tuple[str, str | None]:
     """Return the repo's display name and its GitHub web URL when origin is on GitHub."""
-    try:
-        remote_url = repo.remotes.origin.url  # type: ignore[attr-defined]
-    except (AttributeError, IndexError):
-        remote_url = ""
-    match = _GITHUB.search(remote_url or "")
+    proc = git.run("config", "--get", "remote.origin.url", check=False)
+    match = _GITHUB.search(proc.stdout.decode("utf-8", "replace").strip())
     if match:
         owner, name = match.groups()
         return name, f"https://github.com/{owner}/{name}"
-    return path.name, None
+    return path.expanduser().resolve().name, None
 
 
 def git_identity(path: Path) -> Person | None:
     """Return the checkout's configured git user as a Person, or None when unset."""
-    import git
-
     try:
-        with git.Repo(path, search_parent_directories=True) as repo:
-            reader = repo.config_reader()
-            name = reader.get_value("user", "name", default="")
-            email = reader.get_value("user", "email", default="")
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        git = Git(path)
+        if git.run("rev-parse", "--git-dir", check=False).returncode != 0:
+            return None
+        out = git.run("config", "--get-regexp", r"^user\.(name|email)$", check=False).stdout
+    except GitError:
         return None
+    found = dict(line.split(" ", 1) for line in out.decode().splitlines() if " " in line)
+    name, email = found.get("user.name", "").strip(), found.get("user.email", "").strip()
     if not name and not email:
         return None
-    return Person(name=str(name or email), emails=(str(email).lower(),) if email else ())
+    return Person(name=name or email, emails=(email.lower(),) if email else ())
 
 
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    stderr = getattr(exc, "stderr", None)
-    if stderr:
-        text = str(stderr).strip().splitlines() or text
     return (text[-1] if text else type(exc).__name__).strip()

@@ -86,6 +86,7 @@ def collect_records(store: Store, day: date) -> tuple[list[Note], list[Deploymen
                         url=record.get("url"),
                         note=record.get("note"),
                         source="recorded",
+                        day=day,
                     )
                 )
         except (KeyError, TypeError, ValueError) as exc:

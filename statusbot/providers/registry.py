@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import logging
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statusbot.model import SourceFailure
@@ -19,6 +21,14 @@ log = logging.getLogger(__name__)
 
 def _labelled(workspace: Workspace, kind: str, failure: SourceFailure) -> SourceFailure:
     return dataclasses.replace(failure, source=f"{kind} {workspace.relative(failure.source)}")
+
+
+def _mtime(path: str) -> datetime | None:
+    """Return when a report file was written, for the risk that names it."""
+    try:
+        return datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+    except OSError:
+        return None
 
 
 class GitProvider:
@@ -59,7 +69,10 @@ class JUnitProvider:
         from statusbot.providers.junit import collect_junit
 
         tests, bad = collect_junit(files, workspace.config.sources.max_report_mb)
-        tests = [dataclasses.replace(t, source=workspace.relative(t.source)) for t in tests]
+        tests = [
+            dataclasses.replace(t, source=workspace.relative(t.source), at=_mtime(t.source))
+            for t in tests
+        ]
         failures = [_labelled(workspace, "junit report", f) for f in bad]
         return Contribution({"tests": tuple(tests)}, failures)
 

@@ -24,7 +24,9 @@ def render_all(
         from statusbot.summarizer import summarize
 
         command, timeout = config.summarizer.command, config.summarizer.timeout
-        sections = summarize(facts, sections, command, timeout, store, save=not dry_run)
+        sections = sections.reworded(
+            summarize(facts, sections, command, timeout, store, save=not dry_run)
+        )
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, sections)
     team = team_files(facts, sections, config.risks, config.templates_dir)

@@ -1,0 +1,202 @@
+"""Grouping rules and recognised kinds of work items, one by one, on Commit facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from statusbot.model import Commit, FileStat, Person, PullRequest
+from statusbot.workitems import MAX_ITEMS, area_of, group_commits, size_text, verb_of
+
+AT = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+ME = (Person("Dev One", emails=("dev1@example.com",)),)
+
+
+def c(
+    n: int,
+    subject: str,
+    files: tuple[tuple[str, int | None, int | None], ...] = (("app/core/x.py", 10, 2),),
+    *,
+    branch: str = "main",
+    default: bool = True,
+    merge: bool = False,
+    author: tuple[str, str] = ("Dev One", "dev1@example.com"),
+    body: str = "",
+    repo: str = "app",
+) -> Commit:
+    return Commit(
+        repo=repo,
+        sha=f"{n:040x}",
+        summary=subject,
+        author_name=author[0],
+        author_email=author[1],
+        authored_at=AT + timedelta(minutes=n),
+        branches=(branch,),
+        is_merge=merge,
+        files=tuple(FileStat(p, a, d) for p, a, d in files),
+        on_default=default,
+        body=body,
+    )
+
+
+def kinds(*commits: Commit, pulls: tuple[PullRequest, ...] = ()) -> dict[str, str]:
+    return {i.title: i.kind for i in group_commits(commits, pulls, ME)}
+
+
+def test_a_pull_request_takes_its_head_branch_commits_and_its_merge_commit():
+    pr = PullRequest(
+        "acme/app", 12, "Retry provisioning", "https://e.x/12", "merged", False, "dev1"
+    )
+    pr = PullRequest(**{**pr.__dict__, "head_branch": "retries"})
+    items = group_commits(
+        (
+            c(1, "Add retries", branch="retries", default=False),
+            c(2, "Merge pull request #12 from dev1/retries", merge=True),
+            c(3, "Fix docs link", (("docs/index.md", 1, 1),)),
+        ),
+        (pr,),
+        ME,
+    )
+    (pull,) = [i for i in items if i.kind == "pull_request"]
+    assert pull.evidence[0] == "acme/app#12"
+    assert (pull.size.commits, pull.size.merges) == (1, 1)
+    assert pull.status == "merged"
+    assert "[#12](https://e.x/12)" in pull.line
+
+
+def test_an_unmerged_feature_branch_is_one_item_named_after_it():
+    items = group_commits(
+        (
+            c(1, "Start parser", branch="feature/parser", default=False),
+            c(2, "More parser", branch="feature/parser", default=False),
+        ),
+        (),
+        ME,
+    )
+    (item,) = items
+    assert item.kind == "branch" and item.branch == "feature/parser"
+    assert item.line.startswith("Worked on branch feature/parser: ")
+
+
+def test_conventional_scope_and_subject_prefixes_name_the_area():
+    found = kinds(
+        c(1, "feat(api): add paging"),
+        c(2, "fix(api): off by one"),
+        c(3, "gtr: Handle coverage events"),
+        c(4, "gtr, parser/gotest: Add support for build errors"),
+        c(5, "parser/gotest: Trim tab prefix"),
+    )
+    assert found == {"api": "area", "gtr": "area", "parser/gotest": "area"}
+
+
+def test_otherwise_the_area_holding_most_changed_lines():
+    found = group_commits(
+        (
+            c(1, "Tweak", (("pkg/gtr/builder.go", 40, 3), ("pkg/parser/a.go", 2, 0))),
+            c(2, "Polish", (("pkg/gtr/gtr.go", 5, 5),)),
+            c(3, "Settings", (("setup.py", 3, 1),)),
+        ),
+        (),
+        ME,
+    )
+    assert [(i.area, i.size.commits) for i in found] == [("pkg/gtr", 2), ("setup.py", 1)]
+    assert (area_of(".github/workflows/ci.yml"), area_of("docs/a/b.md")) == (".github", "docs")
+
+
+def test_recognised_kinds():
+    found = kinds(
+        c(1, "Bump requests from 2.30 to 2.31", (("requirements.txt", 1, 1),)),
+        c(2, "Update deps", (("go.mod", 1, 1),), author=("dependabot[bot]", "bot@github.com")),
+        c(3, "Describe the config", (("README.md", 5, 1), ("docs/config.md", 9, 0))),
+        c(4, "Cache pip", ((".github/workflows/ci.yml", 3, 1),)),
+        c(5, "Cover the parser", (("tests/test_parser.py", 30, 0),)),
+        c(6, "Release 2.1.0", (("app/__init__.py", 1, 1),)),
+        c(7, 'Revert "Add paging"', body="This reverts commit abc."),
+        c(8, "Travis: py3.12", (("tox.ini", 1, 0), (".travis.yml", 2, 0))),
+    )
+    assert found == {
+        "dependencies": "dependencies",
+        "documentation": "docs",
+        "CI": "ci",
+        "tests": "tests",
+        "a release": "release",
+        "earlier changes": "revert",
+        "Travis": "area",  # a subject prefix names the area before the files' kind
+    }
+
+
+def test_merges_are_counted_apart_and_vendored_lock_and_binary_files_too():
+    (work, merges) = group_commits(
+        (
+            c(1, "Add widget", (("app/ui/w.js", 100, 0), ("package-lock.json", 5000, 10),
+                                ("vendor/lib/x.go", 900, 0), ("app/ui/logo.png", None, None),
+                                ("app/ui/w.min.js", 1, 0))),
+            c(2, "Merge branch 'topic'", (("app/ui/w.js", 100, 0),), merge=True),
+        ),
+        (),
+        ME,
+    )  # fmt: skip
+    assert (work.size.added, work.size.files, work.size.apart_files) == (100, 1, 4)
+    assert work.size.apart_added == 5901
+    assert work.line.endswith(
+        "(1 commit, +100/−0 lines in 1 file, 5,911 lines in 4 binary, vendored or generated "
+        "files apart)"
+    )
+    assert merges.size.merges == 1 and merges.size.commits == 0 and merges.size.added == 0
+    assert merges.line == "Merged branch topic on main (1 merge)"
+
+
+def test_a_busy_day_gives_at_most_ten_bullets_and_also_keeps_the_counts():
+    commits = [c(n, f"Change {n}", ((f"area{n}/mod/file.py", 50 + n, 1),)) for n in range(40)]
+    items = group_commits(commits, (), ME)
+    assert len(items) == MAX_ITEMS
+    also = items[-1]
+    assert also.line.startswith("Also: ") and also.size.commits == 40 - (MAX_ITEMS - 1)
+    assert sum(i.size.commits for i in items) == 40
+    assert sum(i.size.added for i in items) == sum(50 + n for n in range(40))
+    assert [i.size.lines for i in items[:-1]] == sorted(
+        (i.size.lines for i in items[:-1]), reverse=True
+    )
+
+
+def test_small_items_sharing_a_top_level_area_merge_first():
+    commits = [c(n, f"Tweak {n}", ((f"pkg/m{n}/f.go", 1, 1),)) for n in range(12)]
+    (item,) = group_commits(commits, (), ME)
+    assert item.area == "pkg" and item.size.commits == 12
+
+
+def test_size_wording_and_bullets_stay_short_and_escaped():
+    subject = "{{ site.secret }} <script>|" + "x" * 500
+    (item,) = group_commits([c(n, subject) for n in range(7)], (), ME)
+    assert len(item.line) <= 400
+    assert "{{" not in item.line and "<script>" not in item.line and "|" not in item.line
+    assert item.line.endswith("(7 commits, +70/−14 lines in 1 file)")
+    assert size_text(item.size) == "7 commits, +70/−14 lines in 1 file"
+
+
+def test_github_commits_link_the_compare_view():
+    commits = [
+        Commit(**{**c(n, "Fix x").__dict__, "url": f"https://github.com/o/app/commit/{n:040x}"})
+        for n in (1, 2)
+    ]
+    (item,) = group_commits(commits, (), ME)
+    assert f"[2 commits](https://github.com/o/app/compare/{1:040x}%5E...{2:040x})" in item.line
+
+
+def test_verbs_come_from_the_commits():
+    assert verb_of([c(1, "Fix a"), c(2, "Fix b"), c(3, "fixes c")], "area") == "Fixed"
+    assert verb_of([c(1, "feat: a"), c(2, "feat(x): b")], "area") == "Implemented"
+    assert verb_of([c(1, "Add a"), c(2, "Fix b")], "area") == "Added and fixed"
+    assert verb_of([c(1, "Tweak"), c(2, "Polish"), c(3, "Misc")], "area") == "Worked on"
+
+
+def test_every_commit_is_counted_once_across_people_and_repositories():
+    other = ("Bea", "bea@example.com")
+    team = (*ME, Person("Bea", emails=("bea@example.com",)))
+    commits = [c(1, "gtr: a"), c(2, "gtr: b", author=other), c(3, "gtr: c", repo="lib")]
+    items = group_commits(commits, (), team)
+    assert sorted((i.person, i.repo, i.size.commits) for i in items) == [
+        ("Bea", "app", 1),
+        ("Dev One", "app", 1),
+        ("Dev One", "lib", 1),
+    ]
+    assert all(" in app" in i.line or " in lib" in i.line for i in items)
