@@ -100,8 +100,10 @@ def publish(
     resolved = ",".join(sorted(resolved_risks(store, day)))
     key = fastpath.fingerprint(config, facts, f"{banner}\0{resolved}", push)
     tip = None if dry_run else fastpath.unchanged_tip(config, store, key, remote if push else None)
+    trusted = None if failing or failed(facts) else snap  # a failing source's banner ages
     if tip is not None:
         # Nothing to render: same facts, same templates, and the branch is as we left it.
+        fastpath.remember(config, store, key, trusted, tracked)  # the new snapshot, same page
         note = f"not pushed: {remote}/{branch} is already at {tip[:7]}" if push else None
         result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
         return Outcome(facts, None, page_path(day), result, failing, None, stats)
@@ -128,7 +130,6 @@ def publish(
         if config.publish.squash_after_days is not None:
             squashed = squash(workspace, remote if push else None)
             result = _after_squash(workspace, result)
-        trusted = None if failing or failed(facts) else snap
         fastpath.remember(config, store, key, trusted, remote if push else None)
     return Outcome(facts, sections, page_path(day), result, failing, squashed, stats)
 
