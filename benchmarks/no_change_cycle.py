@@ -67,7 +67,9 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    standup, ghp = shutil.which("git-standup"), shutil.which("ghp-import")
+    beside = Path(sys.executable).parent / "ghp-import"  # the script itself, not a pyenv shim
+    standup = shutil.which("git-standup")
+    ghp = str(beside) if beside.is_file() else shutil.which("ghp-import")
     if not standup or not ghp:
         sys.exit("needs git-standup (npm install -g git-standup) and ghp-import (pip install)")
     now = datetime.now(UTC)
