@@ -93,9 +93,9 @@ def ref_state(path: Path, skip: Callable[[str], bool]) -> bytes | None:
     packed = _read_bytes(common / "packed-refs")
     parts += [line for line in packed.splitlines() if not skip(line.partition(b" ")[2].decode())]
     refs = common / "refs"
-    for folder, _dirs, files in sorted(os.walk(refs)):
+    for top, _dirs, files in sorted(os.walk(refs)):
         for name in sorted(files):
-            ref = os.path.relpath(os.path.join(folder, name), common).replace(os.sep, "/")
+            ref = os.path.relpath(os.path.join(top, name), common).replace(os.sep, "/")
             if not skip(ref):
                 parts.append(ref.encode() + b"\0" + _read_bytes(common / ref))
     return b"\n".join(parts)
