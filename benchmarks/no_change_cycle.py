@@ -1,7 +1,11 @@
-"""Time a `statusbot publish` that finds nothing new, beside `git log` (the floor) and git-standup.
+"""Time a no-change `statusbot publish` beside git-standup + ghp-import over the same repositories.
 
 Builds N repositories with M commits each over 60 days in a temp folder, publishes once, then
-times repeated no-change cycles, and prints the medians and ratios.
+times, round by round and side by side, a `statusbot publish` that finds nothing new and the
+peer cycle: `git-standup` over the folder of repositories plus `ghp-import` of the same site tree
+into the same Pages repository (on a branch of its own, so it does not move ours; the Pages
+repository is not a source, as ghp-import's commits would be the day's news). Prints the
+medians and the ratio (goal: at most 0.6x).
 """
 
 from __future__ import annotations
@@ -18,17 +22,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 EMAIL = "dev1@example.com"
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def git(repo: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> str:
+def git(repo: Path, *args: str, stdin: str | None = None) -> str:
     """Run git and return stdout."""
     done = subprocess.run(
-        ["git", "-C", str(repo), *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        input=stdin,
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, input=stdin
     )
     return done.stdout
 
@@ -41,11 +41,9 @@ def make_repo(path: Path, commits: int, now: datetime) -> None:
     git(path, "config", "user.email", EMAIL)
     stream = []
     for i in range(commits):
-        when = int(
-            (now - timedelta(minutes=int(60 * 24 * 60 * (commits - i) / commits))).timestamp()
-        )
-        data = f"change {i}\n"
-        msg = f"Change number {i}\n"
+        minutes = int(60 * 24 * 60 * (commits - i) / commits)
+        when = int((now - timedelta(minutes=minutes)).timestamp())
+        data, msg = f"change {i}\n", f"Change number {i}\n"
         stream.append(
             f"commit refs/heads/main\nauthor Dev One <{EMAIL}> {when} +0000\n"
             f"committer Dev One <{EMAIL}> {when} +0000\ndata {len(msg)}\n{msg}"
@@ -55,64 +53,65 @@ def make_repo(path: Path, commits: int, now: datetime) -> None:
     git(path, "reset", "-q", "--hard", "main")
 
 
-def timed(cmd: list[str], cwd: Path, runs: int, env: dict[str, str]) -> float:
-    """Return the median wall time of a command over `runs` runs."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Return the wall time of one run of a command (which must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
 
 
 def main() -> None:
-    """Build the fixture, run each tool and print the figures."""
+    """Build the fixture, run both cycles round by round and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repos", type=int, default=5)
-    parser.add_argument("--commits", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--repos", type=int, default=20)
+    parser.add_argument("--commits", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    statusbot = shutil.which("statusbot") or str(Path(sys.executable).parent / "statusbot")
+    beside = Path(sys.executable).parent / "ghp-import"  # the script itself, not a pyenv shim
+    standup = shutil.which("git-standup")
+    ghp = str(beside) if beside.is_file() else shutil.which("ghp-import")
+    if not standup or not ghp:
+        sys.exit("needs git-standup (npm install -g git-standup) and ghp-import (pip install)")
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         names = [f"repo{i}" for i in range(args.repos)]
         for name in names:
             make_repo(root / name, args.commits, now)
+        make_repo(root / "pages", 1, now)  # the Pages repo, not a source (ghp-import commits)
         (root / "statusbot.yml").write_text(
             "timezone: UTC\npeople: [{name: Dev One, emails: [" + EMAIL + "]}]\n"
             f"sources: {{git: [{', '.join(names)}]}}\n"
-            "publish: {repo: repo0, remote: null}\n"
+            "publish: {repo: pages, remote: null}\n"
         )
-        env = {**os.environ, "TZ": "UTC"}
-        subprocess.run([statusbot, "publish"], cwd=root, check=True, capture_output=True, env=env)
-        ours = timed([statusbot, "-q", "publish"], root, args.runs, env)
-        since = (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        floor_cmd = [
-            "sh",
-            "-c",
-            " && ".join(
-                f"git -C {n} log --all --since={since} --author={EMAIL} --format=%H%s >/dev/null"
-                for n in names
-            ),
-        ]
-        floor = timed(floor_cmd, root, args.runs, env)
-        print(f"fixture: {args.repos} repos x {args.commits} commits, {args.runs} runs, medians")
-        print(f"statusbot publish (no change): {ours * 1000:8.1f} ms")
-        print(f"git log over the same repos:   {floor * 1000:8.1f} ms   ratio {ours / floor:5.1f}x")
-        standup = shutil.which("git-standup")
-        if standup:
-            cmd = [
-                "sh",
-                "-c",
-                " && ".join(f"(cd {n} && git-standup -d 1 >/dev/null)" for n in names),
-            ]
-            peer = timed(cmd, root, args.runs, env)
-            print(
-                f"git-standup over the same:     {peer * 1000:8.1f} ms   ratio {ours / peer:5.2f}x"
-            )
-        else:
-            print("git-standup: not installed (npm install -g git-standup to compare)")
+        env = {**os.environ, "TZ": "UTC", "PYTHONPATH": str(ROOT)}
+        ours = [sys.executable, "-m", "statusbot", "-q", "publish"]
+        subprocess.run(ours, cwd=root, check=True, capture_output=True, env=env)
+        site = root / "site-tree"
+        render = [sys.executable, "-m", "statusbot", "-q", "render", "--out", str(site)]
+        subprocess.run(render, cwd=root, check=True, capture_output=True, env=env)
+        tip = git(root / "pages", "rev-parse", "gh-pages")
+        standup_cmd = [standup, "-s", "-m", "1", "-d", "1", "-a", "Dev One"]
+        ghp_cmd = [ghp, "-b", "peer-pages", "-m", "status", str(site)]
+        mine, peers, parts = [], [], {"git-standup": [], "ghp-import": []}
+        for _ in range(args.runs):
+            mine.append(run(ours, root, env))
+            a = run(standup_cmd, root, env)
+            b = run(ghp_cmd, root / "pages", env)
+            parts["git-standup"].append(a)
+            parts["ghp-import"].append(b)
+            peers.append(a + b)
+        assert git(root / "pages", "rev-parse", "gh-pages") == tip, "a no-change run committed"
+        ms = statistics.median(mine) * 1000
+        peer = statistics.median(peers) * 1000
+        files = sum(1 for p in site.rglob("*") if p.is_file())
+        print(f"fixture: {args.repos} repos x {args.commits} commits, {files}-file site, "
+              f"{args.runs} rounds, medians")  # fmt: skip
+        print(f"statusbot publish (no change):  {ms:8.1f} ms")
+        for name, times in parts.items():
+            print(f"{name + ':':31} {statistics.median(times) * 1000:8.1f} ms")
+        print(f"git-standup + ghp-import:       {peer:8.1f} ms")
+        print(f"ratio:                          {ms / peer:8.2f}x   (goal <= 0.6x)")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -39,3 +41,68 @@ def _is_bare(folder: Path) -> bool:
     return (
         (folder / "HEAD").is_file() and (folder / "objects").is_dir() and (folder / "refs").is_dir()
     )
+
+
+def uses_reftable(common: Path) -> bool:
+    """Return whether the repository keeps its refs in reftable files (not readable here)."""
+    return (common / "reftable").is_dir()
+
+
+def read_ref(common: Path, name: str) -> str | None:
+    """Return the commit a ref names, read from loose refs or packed-refs, else None."""
+    for _ in range(5):  # a symbolic ref points at another ref; follow a few
+        loose = common / name
+        try:
+            text = loose.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            text = _packed(common).get(name, "")
+        if not text.startswith("ref:"):
+            return text or None
+        name = text.removeprefix("ref:").strip()
+    return None
+
+
+def _packed(common: Path) -> dict[str, str]:
+    """Return {ref: commit} from packed-refs (peeled `^` lines skipped)."""
+    try:
+        lines = (common / "packed-refs").read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    refs = {}
+    for line in lines:
+        if line and line[0] not in "#^":
+            sha, _, ref = line.partition(" ")
+            refs[ref] = sha
+    return refs
+
+
+def ref_state(path: Path, skip: Callable[[str], bool]) -> bytes | None:
+    """Return the bytes of every ref file of the repo at path (HEAD, refs/, packed-refs, shallow).
+
+    Refs for which `skip(name)` holds are left out. None when there is no repository there, or
+    its refs are in a form this reader does not know (reftable).
+    """
+    own = git_dir(path)
+    common = common_dir(path)
+    if own is None or common is None or uses_reftable(common):
+        return None
+    parts = []
+    for folder in dict.fromkeys((own, common)):
+        for name in ("HEAD", "shallow"):
+            parts.append(_read_bytes(folder / name))
+    packed = _read_bytes(common / "packed-refs")
+    parts += [line for line in packed.splitlines() if not skip(line.partition(b" ")[2].decode())]
+    refs = common / "refs"
+    for top, _dirs, files in sorted(os.walk(refs)):
+        for name in sorted(files):
+            ref = os.path.relpath(os.path.join(top, name), common).replace(os.sep, "/")
+            if not skip(ref):
+                parts.append(ref.encode() + b"\0" + _read_bytes(common / ref))
+    return b"\n".join(parts)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return b"-"

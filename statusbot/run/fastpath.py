@@ -1,52 +1,178 @@
-"""The no-change shortcut: same inputs and an unmoved branch tip mean nothing to render."""
+"""The no-change shortcut: same inputs and an unmoved branch tip mean nothing to render.
+
+Two checks. Before collecting, a cheap snapshot of the inputs (the source repositories' ref
+files, the report files' sizes and times, the store's records, the day, the config, the
+templates) read without starting a process; when it equals the last run's and the Pages branch
+is where that run left it, the run ends there. When GitHub is in play the snapshot can't see its
+facts, so the run collects and compares a fingerprint of the facts instead.
+"""
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import importlib.util
 import json
+import os
+from datetime import date
+from pathlib import Path
 
 from statusbot.config import Config
+from statusbot.gitpages import locate
 from statusbot.model import Facts
-from statusbot.state import Store
+from statusbot.state import RECORDS, SNAPSHOTS, Store
 
 LAST_RUN = "last-publish.json"
+# Store files a publish run writes itself (coverage and metric baselines, the summaries cache):
+# their state is taken after the run, so the run's own writes don't defeat the next shortcut.
+OWN_FILES = (SNAPSHOTS, "metric-snapshots.json", "summaries.json")
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def fingerprint(config: Config, facts: Facts, extra: str, push: bool) -> str:
     """Return a digest of everything a page depends on besides the Pages branch itself."""
     from statusbot import __version__
-    from statusbot.render import data_dir
 
     digest = hashlib.sha256()
     for part in (__version__, repr(config), extra, str(push)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(json.dumps(facts.to_dict(), sort_keys=True, default=str).encode("utf-8"))
-    roots = [data_dir("templates"), data_dir("site"), data_dir("_config.yml")]
+    _templates(config, digest)
+    return digest.hexdigest()
+
+
+def snapshot(config: Config, store: Store, day: date, push: bool, remote: str | None) -> str | None:
+    """Return a digest of the run's inputs read without a process, or None if it can't decide.
+
+    None when GitHub is in play (its facts can only be had by asking), or when a source
+    repository can't be read this way (missing, or refs kept in reftable).
+    """
+    from statusbot import __version__
+
+    if _github_in_play(config):
+        return None
+    digest = hashlib.sha256()
+    for part in (__version__, repr(config), day.isoformat(), str(push), str(remote)):
+        digest.update(part.encode("utf-8") + b"\0")
+    branch = config.publish.branch
+    for repo in config.sources.git:
+        refs = locate.ref_state(repo, lambda ref: _is_branch(ref, branch))
+        if refs is None:
+            return None
+        digest.update(f"repo\0{repo}\0".encode() + refs + b"\0")
+    patterns = (*config.sources.junit, *config.sources.coverage, *config.sources.metrics)
+    for pattern in patterns:
+        full = pattern if Path(pattern).is_absolute() else str(config.base / pattern)
+        for name in sorted(glob.glob(full, recursive=True)):
+            digest.update(_stat(Path(name)))
+    digest.update(_stat(store.root / RECORDS))
+    if not config.people:  # the people come from git config: its files decide them
+        for path in _identity_files(config.publish.repo):
+            digest.update(_stat(path))
+    _templates(config, digest)
+    return digest.hexdigest()
+
+
+def own_files(store: Store) -> str:
+    """Return a digest of the store files the run writes itself, as they are now."""
+    return hashlib.sha256(b"".join(_stat(store.root / name) for name in OWN_FILES)).hexdigest()
+
+
+def unchanged(config: Config, store: Store, snap: str, remote: str | None) -> str | None:
+    """Return the branch tip when the last run saw this very snapshot and the tip hasn't moved."""
+    last = store.load_json(LAST_RUN)
+    if last.get("snapshot") != snap or last.get("own") != own_files(store):
+        return None
+    return _unmoved(config, last, remote)
+
+
+def unchanged_tip(config: Config, store: Store, key: str, remote: str | None) -> str | None:
+    """Return the branch tip when the last run published these very facts and it has not moved."""
+    last = store.load_json(LAST_RUN)
+    if last.get("key") != key:
+        return None
+    return _unmoved(config, last, remote)
+
+
+def remember(config: Config, store: Store, key: str, snap: str | None, remote: str | None) -> None:
+    """Record the inputs and the branch tip of a completed run, for the next run's shortcut.
+
+    `snap` is None when the run's snapshot must not be trusted next time (GitHub in play, or
+    a source failing: the stale banner depends on the time).
+    """
+    local, _tracking = tips(config, remote)
+    store.save_json(LAST_RUN, {"key": key, "snapshot": snap, "own": own_files(store), "tip": local})
+
+
+def tips(config: Config, remote: str | None) -> tuple[str | None, str | None]:
+    """Return the Pages branch tip and its remote-tracking tip, read without a process if can."""
+    branch = config.publish.branch
+    common = locate.common_dir(config.publish.repo)
+    if common is None or locate.uses_reftable(common):
+        from statusbot.gitpages.refs import branch_tips
+
+        return branch_tips(config.publish.repo, branch, remote)
+    tracking = locate.read_ref(common, f"refs/remotes/{remote}/{branch}") if remote else None
+    return locate.read_ref(common, f"refs/heads/{branch}"), tracking
+
+
+def _unmoved(config: Config, last: dict[str, object], remote: str | None) -> str | None:
+    if not last.get("tip"):
+        return None
+    local, tracking = tips(config, remote)
+    unmoved = local == last["tip"] and (remote is None or tracking == local)
+    return local if unmoved else None
+
+
+def _github_in_play(config: Config) -> bool:
+    """Return whether a person has a GitHub login and PyGithub can be imported."""
+    if not any(p.github for p in config.people):
+        return False
+    return importlib.util.find_spec("github") is not None
+
+
+def _is_branch(ref: str, branch: str) -> bool:
+    """Return whether ref is the Pages branch or a remote's copy of it (our runs move those)."""
+    return ref == f"refs/heads/{branch}" or (
+        ref.startswith("refs/remotes/") and ref.endswith(f"/{branch}")
+    )
+
+
+def _identity_files(repo: Path) -> list[Path]:
+    """Return the git config files that can hold the checkout's user.name and user.email."""
+    home = Path.home()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    files = [
+        Path(os.environ.get("GIT_CONFIG_GLOBAL") or home / ".gitconfig"),
+        xdg / "git" / "config",
+        Path(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"),
+    ]
+    own, common = locate.git_dir(repo), locate.common_dir(repo)
+    files += [d / name for d in (own, common) if d for name in ("config", "config.worktree")]
+    return files
+
+
+def _templates(config: Config, digest: hashlib._Hash) -> None:
+    """Add the built-in and the user's templates' names, times and sizes to digest."""
+    roots = [_data_dir("templates"), _data_dir("site"), _data_dir("_config.yml")]
     if config.templates_dir is not None:
         roots.append(config.templates_dir)
     for root in roots:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
-    return digest.hexdigest()
+            digest.update(_stat(path))
 
 
-def unchanged_tip(config: Config, store: Store, key: str, remote: str | None) -> str | None:
-    """Return the branch tip when the last run published these very inputs and it has not moved."""
-    from statusbot.gitpages.refs import branch_tips
-
-    last = store.load_json(LAST_RUN)
-    if last.get("key") != key or not last.get("tip"):
-        return None
-    local, tracking = branch_tips(config.publish.repo, config.publish.branch, remote)
-    unmoved = local == last["tip"] and (remote is None or tracking == local)
-    return local if unmoved else None
+def _data_dir(name: str) -> Path:
+    """Return a built-in data folder or file, as statusbot.render.data_dir (without Jinja2)."""
+    installed = _PACKAGE / "_data" / name
+    return installed if installed.exists() else _PACKAGE.parent / name
 
 
-def remember(config: Config, store: Store, key: str, remote: str | None) -> None:
-    """Record the inputs and the branch tip of a completed run, for the next run's shortcut."""
-    from statusbot.gitpages.refs import branch_tips
-
-    local, _tracking = branch_tips(config.publish.repo, config.publish.branch, remote)
-    store.save_json(LAST_RUN, {"key": key, "tip": local})
+def _stat(path: Path) -> bytes:
+    """Return a file's name, time and size as bytes ('-' when missing)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{path}\0-\0".encode()
+    return f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from statusbot.compose import Sections
 from statusbot.errors import PublishError, StatusbotError
 from statusbot.model import Facts, SourceFailure
 from statusbot.run.workspace import Workspace
+
+if TYPE_CHECKING:
+    from statusbot.compose import Sections
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +64,27 @@ def publish(
     workspace: Workspace, day: date, *, push: bool | None = None, dry_run: bool = False
 ) -> Outcome:
     """Run the whole cycle for one day and commit the site to the Pages branch."""
+    from statusbot.run import fastpath
+
+    config, store, now = workspace.config, workspace.store, workspace.now
+    if push is None:
+        push = not config.embedded and config.publish.remote is not None
+    remote = config.publish.remote or "origin"
+    branch = config.publish.branch
+    tracked = remote if push else None
+    snap = None if dry_run else fastpath.snapshot(config, store, day, push, tracked)
+    tip = None if snap is None else fastpath.unchanged(config, store, snap, tracked)
+    if tip is not None:  # the inputs and the branch are as the last run left them
+        return _no_change(workspace, day, tip, push, f"{remote}/{branch}")
     from statusbot import checkpoint, health
     from statusbot.gitpages.publish import PublishResult, publish_site
     from statusbot.providers.records import resolved_risks
     from statusbot.render import page_path
-    from statusbot.run import fastpath
     from statusbot.run.baselines import record_snapshots
     from statusbot.run.collect import collect
     from statusbot.run.render import render_all
     from statusbot.run.window import window_for
 
-    config, store, now = workspace.config, workspace.store, workspace.now
     collected = collect(workspace, window_for(day, config.timezone, config.workdays))
     facts, stats = collected.facts, collected.stats
     private = private_repos(facts)
@@ -85,16 +97,14 @@ def publish(
     # A source failing for long gets a banner on the page.
     failing = health.track_failures(health.load(store).get("failing", {}), failed(facts), now)
     banner = health.banner(health.stale_sources(failing, now, config.stale_after_hours))
-    if push is None:
-        push = not config.embedded and config.publish.remote is not None
-    remote = config.publish.remote or "origin"
-    branch = config.publish.branch
     # A risk resolved by a note dated earlier changes the page too, though not today's facts.
     resolved = ",".join(sorted(resolved_risks(store, day)))
     key = fastpath.fingerprint(config, facts, f"{banner}\0{resolved}", push)
     tip = None if dry_run else fastpath.unchanged_tip(config, store, key, remote if push else None)
+    trusted = None if failing or failed(facts) else snap  # a failing source's banner ages
     if tip is not None:
         # Nothing to render: same facts, same templates, and the branch is as we left it.
+        fastpath.remember(config, store, key, trusted, tracked)  # the new snapshot, same page
         note = f"not pushed: {remote}/{branch} is already at {tip[:7]}" if push else None
         result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
         return Outcome(facts, None, page_path(day), result, failing, None, stats)
@@ -121,8 +131,18 @@ def publish(
         if config.publish.squash_after_days is not None:
             squashed = squash(workspace, remote if push else None)
             result = _after_squash(workspace, result)
-        fastpath.remember(config, store, key, remote if push else None)
+        fastpath.remember(config, store, key, trusted, remote if push else None)
     return Outcome(facts, sections, page_path(day), result, failing, squashed, stats)
+
+
+def _no_change(workspace: Workspace, day: date, tip: str, push: bool, where: str) -> Outcome:
+    """Return the outcome of a run whose inputs and branch are as the last run left them."""
+    from statusbot.gitpages.publish import PublishResult
+
+    note = f"not pushed: {where} is already at {tip[:7]}" if push else "not pushed: push is off"
+    facts = Facts(day=day, timezone=workspace.config.timezone, people=())
+    result = PublishResult(workspace.config.publish.branch, None, (), False, note)
+    return Outcome(facts, None, f"_posts/{day}-daily-status.md", result)
 
 
 def failed(facts: Facts) -> tuple[SourceFailure, ...]:

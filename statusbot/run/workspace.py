@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from statusbot.config import Config
@@ -19,8 +20,12 @@ class Workspace:
 
     config: Config
     store: Store
-    people: tuple[Person, ...]
     now: datetime
+
+    @cached_property
+    def people(self) -> tuple[Person, ...]:
+        """Return the people, read from git config at first use (the no-change cycle skips it)."""
+        return people_for(self.config)
 
     def report_files(self, patterns: tuple[str, ...], start: datetime, end: datetime) -> list[Path]:
         """Return report files matching the globs that were written in [start, end)."""
@@ -44,8 +49,8 @@ class Workspace:
 
 
 def open_workspace(config: Config, now: datetime, store: Store | None = None) -> Workspace:
-    """Return the run's workspace: the store found once, the people defaulted once."""
-    return Workspace(config, store or store_for(config), people_for(config), now)
+    """Return the run's workspace: the store found once, the people defaulted at first use."""
+    return Workspace(config, store or store_for(config), now)
 
 
 def store_for(config: Config) -> Store:
