@@ -84,6 +84,10 @@ def _check_pages_path(value: Any) -> str | None:
     return None
 
 
+def _check_input(value: Any) -> str | None:
+    return None if value in ("prompt", "json") else f"expected prompt or json, not {value!r}"
+
+
 # key path -> Option. "people[]" entries are checked by PERSON_SCHEMA.
 SCHEMA: dict[str, Option] = {
     "timezone": Option(
@@ -182,6 +186,9 @@ SCHEMA: dict[str, Option] = {
         "argv?", None, "argv list, or a string split like a shell (never run by one)"
     ),
     "summarizer.timeout": Option("number", 60, "seconds the summarizer may take"),
+    "summarizer.input": Option(
+        "str", "prompt", "prompt (shipped prompt + digest) or json", _check_input
+    ),
 }
 
 PERSON_SCHEMA: dict[str, Option] = {
@@ -235,6 +242,7 @@ class Config:
     metric_globs: tuple[str, ...] = ()
     summarizer_command: tuple[str, ...] | None = None
     summarizer_timeout: float = 60.0
+    summarizer_input: str = "prompt"
 
     @property
     def embedded(self) -> bool:
@@ -338,6 +346,7 @@ def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:
         metric_globs=tuple(values["sources.metrics"]),
         summarizer_command=values["summarizer.command"],
         summarizer_timeout=float(values["summarizer.timeout"]),
+        summarizer_input=values["summarizer.input"],
     )
 
 

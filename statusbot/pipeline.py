@@ -272,10 +272,9 @@ def render_all(
     facts = facts or collect(config, day, store, now)
     sections = compose(facts, config.risks)
     if config.summarizer_command:  # an optional command rewrites the prose; its claims are checked
-        from statusbot.summarizer import summarize
+        from statusbot.summarizer import from_config
 
-        command, timeout = config.summarizer_command, config.summarizer_timeout
-        sections = summarize(facts, sections, command, timeout, store, save=not dry_run)
+        sections = from_config(config, facts, sections, store, save=not dry_run)
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, sections)
     from statusbot.team import team_files  # several people: a team page and one per person
