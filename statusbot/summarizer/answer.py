@@ -72,10 +72,9 @@ def judge(
 
 def _section(name: str, lines: list[str], facts: Known, built_in: Sections) -> Any:
     """Return one section rebuilt as safe markdown, or raise Unverified."""
-    raw = "\n".join(lines)
-    check_markup(raw)
-    check_claims(raw, facts)
+    check_markup("\n".join(lines))
     contents = [_BULLET.sub("", line).strip() for line in lines]
+    check_claims("\n".join(contents), facts)  # list numbers ("1.") are not claims
     if name == "accomplishments":
         if not contents and built_in.accomplishments:
             raise Unverified("the Accomplishments section is empty")

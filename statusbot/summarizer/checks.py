@@ -24,7 +24,6 @@ SHA = re.compile(r"(?<![\w])(?=[0-9a-f]*\d)[0-9a-f]{7,40}(?![\w])", re.I)
 PERCENT = re.compile(r"(?<![\w.])[+\-−±]?(\d+(?:\.\d+)?)\s?%")
 RATIO = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?[x×](?![\w])")
 NUMBER = re.compile(r"(?<![\w.#])(\d+(?:\.\d+)?)")
-DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # Fields whose digits are not figures a person would quote.
 NOT_PROSE = re.compile(r"(^|_)(sha|url|at|day|since|source|timezone|emails?|before_day)$")
 
@@ -56,7 +55,7 @@ def known(facts: dict[str, Any], built_in: list[str]) -> Known:
     prose += built
     for s in prose:
         bare = SHA.sub(" ", URL.sub(" ", DATE.sub(" ", s)))
-        out.numbers.update(num(t) for t in DIGITS.findall(bare))
+        out.numbers.update(num(m.group(1)) for m in NUMBER.finditer(bare))
         out.percents.update(num(m.group(1)) for m in PERCENT.finditer(bare))
         out.ratios.update(num(m.group(1)) for m in RATIO.finditer(bare))
     out.haystack = "\n".join(strings)

@@ -109,9 +109,11 @@ def context(facts: Facts, sections: Sections) -> dict[str, Any]:
         ],
         "coverage": coverage,
         "metrics": metrics,
-        "notes": [
+        "notes": [  # those not already shown as a work item or a risk
             n.text + (f" (risk: {n.risk})" if n.risk else " (key effort)" if n.key_effort else "")
             for n in facts.notes
+            if not any(n.text in plain(line(i)) for i in sections.accomplishments)
+            and not any(n.text in plain(r.text) for r in sections.risks)
         ],
         "key_effort": plain(sections.key_effort),
     }
