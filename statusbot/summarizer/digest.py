@@ -3,8 +3,9 @@
 # The digest lists the built-in page (each work item's line with its size and links), the risks
 # with their levels, the test, coverage and metric figures, the notes and the built-in key
 # effort, as plain text (markup.text's entities undone, links left as markdown). It is bounded:
-# when the rendered prompt would pass MAX_INPUT bytes, the work items past that are left out and
-# counted ("and 12 more work items"), so a busy day still fits a model's context.
+# when the rendered prompt would pass MAX_INPUT bytes, the longest work items are left out (the
+# short ones are figures: tests, coverage, metrics, findings) and counted ("and 12 more work
+# items"), so a busy day still fits a model's context.
 
 from __future__ import annotations
 
@@ -130,14 +131,15 @@ def prompt(facts: Facts, sections: Sections, templates_dir: Path | None = None) 
     if len(text.encode("utf-8")) <= MAX_INPUT:
         return str(text)
     base = len(template.render(**{**values, "items": [], "omitted": len(items)}).encode("utf-8"))
-    room, shown = MAX_INPUT - base, 0
-    for item in items:
-        cost = len(f"- {item['line']} [{item['size']}]\n".encode())
-        if cost > room:
+    costs = [len(f"- {i['line']} [{i['size']}]\n".encode()) for i in items]
+    room, dropped = MAX_INPUT - base - sum(costs), set()
+    for n in sorted(range(len(items)), key=lambda n: (-costs[n], -n)):  # the longest go first
+        if room >= 0:
             break
-        room -= cost
-        shown += 1
-    return str(template.render(**{**values, "items": items[:shown], "omitted": len(items) - shown}))
+        room += costs[n]
+        dropped.add(n)
+    shown = [item for n, item in enumerate(items) if n not in dropped]
+    return str(template.render(**{**values, "items": shown, "omitted": len(dropped)}))
 
 
 def command_input(
