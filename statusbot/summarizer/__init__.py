@@ -168,12 +168,17 @@ def verdict_lines(store: Store) -> list[str]:
     if not days:
         return []
     out = [f"summarizer ({days[-1]}):"]
-    for name, verdict in cache[days[-1]]["verdicts"].items():
+    verdicts = cache[days[-1]]["verdicts"]
+    for name, verdict in sorted(verdicts.items(), key=lambda kv: _order(kv[0])):
         if verdict.get("used"):
             out.append(f"  {TITLES.get(name, name)}: summarizer's text")
         else:
             out.append(f"  {TITLES.get(name, name)}: built-in ({verdict.get('reason', '')})")
     return out
+
+
+def _order(name: str) -> int:
+    return NAMES.index(name) if name in NAMES else len(NAMES)
 
 
 __all__ = ["HEADINGS", "Unverified", "attempt", "from_config", "run", "summarize", "verdict_lines"]
