@@ -24,10 +24,11 @@ from statusbot.summarizer import attempt
 from statusbot.summarizer.digest import MAX_INPUT, command_input
 
 ECHO = r"""
-import sys
+import re, sys
 text = sys.stdin.read()
 items = text.split("\n## Work items")[1].split("\n## ")[0].splitlines()[1:]
-lines = [i.split(" [")[0] for i in items if i.startswith("- ") and "more work items" not in i]
+lines = [re.sub(r" \[[^\[\]]*\]$", "", i) for i in items if i.startswith("- ")]
+lines = [line for line in lines if "more work items, not shown" not in line]
 risks = [r for r in text.split("\n## Risks (")[1].split("\n## ")[0].splitlines()[1:] if r]
 effort = text.split("## Key effort (built-in)")[1].strip()
 out = ["## Accomplishments", *lines, "## Risks & Challenges", *risks, "## Key Effort", effort]

@@ -197,3 +197,22 @@ def test_summarize_shows_the_input_without_a_command_and_says_when_none_is_set(t
 
 def test_verdict_lines_are_empty_before_any_summary(tmp_path):
     assert verdict_lines(Store(tmp_path)) == []
+
+
+def test_the_page_read_back_from_the_prompt_passes_every_check(tmp_path):
+    """Everything the digest shows is a fact the checks accept, links included."""
+    script = tmp_path / "model.py"
+    script.write_text(
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from summarizer_answers import page\nsys.stdout.write(page(sys.stdin.read()))\n"
+    )
+    facts = reference_facts()
+    sections, entry = attempt(
+        facts, compose(facts), (sys.executable, str(script)), 20, Store(tmp_path)
+    )
+    assert all(v["used"] for v in entry["verdicts"].values()), entry["verdicts"]
+    assert sections.accomplishments[9] == (
+        "Created pull request [&#35;102](https://github.com/osac-project/osac-operator/pull/102) "
+        "for AAP Direct provider with job lifecycle management (24 commits, ready for review)"
+    )
+    assert sections.key_effort.startswith("Main work: AAP Direct provider with job lifecycle")
