@@ -104,19 +104,27 @@ def attempt(
             for name, reason in reasons.items():
                 log.warning("summarizer not used for %s: %s", TITLES[name], reason)
         return result, entry
-    return _judged(entry, facts, sections)[0], entry
+    return _judged(entry, facts, sections, entry["verdicts"])[0], entry
 
 
 def _judged(
-    entry: dict[str, Any], facts: Facts, sections: Sections
+    entry: dict[str, Any],
+    facts: Facts,
+    sections: Sections,
+    verdicts: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Sections, dict[str, dict[str, Any]]]:
-    """Return the sections an answer (or a failure) gives, and each section's verdict."""
+    """Return the sections an answer (or a failure) gives, and each section's verdict.
+
+    Stored `verdicts` of the same input are trusted: the cached cycle runs no check again.
+    """
     try:
         if "text" not in entry:
             raise Unverified(str(entry.get("error", "no answer")))
         parts = split(str(entry["text"]))
     except Unverified as exc:
         return sections, {name: {"used": False, "reason": str(exc)} for name in NAMES}
+    if verdicts is not None:
+        return judge(parts, None, sections, verdicts)
     return judge(parts, known(facts.to_dict(), built_in_lines(sections)), sections)
 
 

@@ -49,12 +49,20 @@ def split(text: str) -> dict[str, list[str]]:
 
 
 def judge(
-    parts: dict[str, list[str]], facts: Known, built_in: Sections
+    parts: dict[str, list[str]],
+    facts: Known | None,
+    built_in: Sections,
+    verdicts: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[Sections, dict[str, dict[str, Any]]]:
-    """Return the sections to publish and the verdict of each: kept, or built-in with a reason."""
-    verdicts: dict[str, dict[str, Any]] = {}
+    """Return the sections to publish and the verdict of each: kept, or built-in with a reason.
+
+    With `verdicts` (stored for the same input) the checks are not run again.
+    """
+    verdicts = dict(verdicts or {})
     kept: dict[str, Any] = {}
     for name in NAMES:
+        if name in verdicts and not verdicts[name].get("used"):
+            continue
         try:
             kept[name] = _section(name, parts[name], facts, built_in)
             verdicts[name] = {"used": True}
@@ -70,11 +78,12 @@ def judge(
     )
 
 
-def _section(name: str, lines: list[str], facts: Known, built_in: Sections) -> Any:
-    """Return one section rebuilt as safe markdown, or raise Unverified."""
-    check_markup("\n".join(lines))
+def _section(name: str, lines: list[str], facts: Known | None, built_in: Sections) -> Any:
+    """Return one section rebuilt as safe markdown, or raise Unverified (facts=None: no checks)."""
     contents = [_BULLET.sub("", line).strip() for line in lines]
-    check_claims("\n".join(contents), facts)  # list numbers ("1.") are not claims
+    if facts is not None:
+        check_markup("\n".join(lines))
+        check_claims("\n".join(contents), facts)  # list numbers ("1.") are not claims
     if name == "accomplishments":
         if not contents and built_in.accomplishments:
             raise Unverified("the Accomplishments section is empty")
