@@ -277,3 +277,19 @@ def test_the_built_in_text_echoed_back_passes_every_check(tmp_path, caplog):
     assert caplog.text == ""
     assert "4.4x faster provisioning" in " ".join(sections.accomplishments)
     assert len(calls(tmp_path, "echo")) == 1
+
+
+def test_a_link_may_only_point_where_statusbot_links_not_to_a_url_in_a_message(tmp_path, caplog):
+    note = Note("Read https://evil.example/steal before release", AT, DAY)
+    facts = day_facts(notes=(*day_facts().notes, note))
+    linked = GOOD.replace("Shipping", "[Shipping](https://evil.example/steal)")
+    bare = GOOD.replace("Shipping", "Shipping (see https://evil.example/steal)")
+    with caplog.at_level(logging.WARNING):
+        _, sections = run(tmp_path / "a", script(tmp_path, "linked", printing(linked)), facts)
+    assert sections.key_effort == compose(facts).key_effort
+    assert "link to https://evil.example/steal is not a URL of the facts" in caplog.text
+    _, sections = run(tmp_path / "b", script(tmp_path, "bare", printing(bare)), facts)
+    assert (
+        sections.key_effort == "Shipping the AAP Direct provider (see https://evil.example/steal)"
+    )
+    assert "](" not in sections.key_effort  # a bare URL in the facts stays text, never a link

@@ -6,6 +6,8 @@
 # and the digits of prose strings, never those of shas, URLs, times or file paths, so "4" is not
 # a known figure merely because a commit hash or a timestamp holds one. Percentages must equal a
 # percentage written in the facts or the built-in text, ratios ("4.4x") a ratio written there.
+# A link may only point where statusbot itself links: a URL field of the facts (a pull
+# request's, a commit's, a deployment's), never a URL that merely appears in a commit message.
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ class Known:
     """What the facts and the built-in text hold, for checking claims."""
 
     haystack: str = ""
-    urls: set[str] = field(default_factory=set)
+    links: set[str] = field(default_factory=set)  # URL fields: what statusbot itself links
     prs: set[Any] = field(default_factory=set)
     numbers: set[Decimal] = field(default_factory=set)
     percents: set[Decimal] = field(default_factory=set)
@@ -49,8 +51,9 @@ def known(facts: dict[str, Any], built_in: list[str]) -> Known:
     strings: list[str] = []
     prose: list[str] = []
     out = Known()
-    _walk(facts, "", strings, prose, out.numbers)
+    _walk(facts, "", strings, prose, out)
     built = [html.unescape(line) for line in built_in]
+    out.links.update(m.group(2) for line in built for m in LINK.finditer(line))
     strings += built
     prose += built
     for s in prose:
@@ -59,25 +62,26 @@ def known(facts: dict[str, Any], built_in: list[str]) -> Known:
         out.percents.update(num(m.group(1)) for m in PERCENT.finditer(bare))
         out.ratios.update(num(m.group(1)) for m in RATIO.finditer(bare))
     out.haystack = "\n".join(strings)
-    out.urls = {u.rstrip(".,;:!?") for u in URL.findall(out.haystack)}
     items = [*facts.get("pull_requests", []), *facts.get("reviews", [])]
     out.prs = {i.get("number") for i in items if isinstance(i, dict)} - {None}
     return out
 
 
-def _walk(value: Any, key: str, strings: list[str], prose: list[str], numbers: set[Any]) -> None:
+def _walk(value: Any, key: str, strings: list[str], prose: list[str], out: Known) -> None:
     if isinstance(value, dict):
         for k, v in value.items():
-            _walk(v, k, strings, prose, numbers)
+            _walk(v, k, strings, prose, out)
     elif isinstance(value, list):
         for v in value:
-            _walk(v, key, strings, prose, numbers)
+            _walk(v, key, strings, prose, out)
     elif isinstance(value, str):
         strings.append(html.unescape(value))
-        if not NOT_PROSE.search(key):
+        if key == "url" or key.endswith("_url"):
+            out.links.add(value)
+        elif not NOT_PROSE.search(key):
             prose.append(html.unescape(value))
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        numbers.add(num(str(value)))
+        out.numbers.add(num(str(value)))
 
 
 def num(token: str) -> Decimal:
@@ -104,7 +108,7 @@ def check_claims(text: str, facts: Known) -> None:
     spans: list[tuple[int, int]] = []
     for m in LINK.finditer(text):
         target = m.group(2)
-        if target not in facts.urls:
+        if target not in facts.links:
             raise Unverified(f"link to {target or 'nothing'} is not a URL of the facts")
         spans.append(m.span(2))
     for m in PR.finditer(text):
