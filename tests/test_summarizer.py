@@ -290,6 +290,6 @@ def test_a_link_may_only_point_where_statusbot_links_not_to_a_url_in_a_message(t
     assert "link to https://evil.example/steal is not a URL of the facts" in caplog.text
     _, sections = run(tmp_path / "b", script(tmp_path, "bare", printing(bare)), facts)
     assert (
-        sections.key_effort == "Shipping the AAP Direct provider (see https://evil.example/steal)"
+        sections.key_effort == "Shipping (see https://evil.example/steal) the AAP Direct provider"
     )
     assert "](" not in sections.key_effort  # a bare URL in the facts stays text, never a link
