@@ -139,9 +139,9 @@ def test_a_busy_day_stays_under_the_bound_and_keeps_the_short_figures(commits, p
 
 
 def test_summarizer_input_is_prompt_or_json(tmp_path):
-    assert build({}, base=tmp_path, path=None).summarizer_input == "prompt"
+    assert build({}, base=tmp_path, path=None).summarizer.input == "prompt"
     raw = {"summarizer": {"command": "llm", "input": "json"}}
-    assert build(raw, base=tmp_path, path=None).summarizer_input == "json"
+    assert build(raw, base=tmp_path, path=None).summarizer.input == "json"
     with pytest.raises(ConfigError, match=r"summarizer\.input: expected prompt or json, not 'xml'"):
         build({"summarizer": {"input": "xml"}}, base=tmp_path, path=None)
 

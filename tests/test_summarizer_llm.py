@@ -32,8 +32,8 @@ WHEN = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 def argv(tool: str, tmp_path: Path) -> tuple[str, ...]:
     """Return the argv the README's example for a tool gives through statusbot's config."""
     config = build(EXAMPLES[tool], base=tmp_path, path=None)
-    assert config.summarizer_command is not None
-    return config.summarizer_command
+    assert config.summarizer.command is not None
+    return config.summarizer.command
 
 
 def options(args: tuple[str, ...], valued: set[str]) -> tuple[dict[str, str], list[str]]:

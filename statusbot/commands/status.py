@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from statusbot import health, pipeline
+from statusbot import health
+from statusbot.run.workspace import store_for
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
@@ -45,6 +46,6 @@ def show(obj: Context, config: Config) -> None:
     from statusbot.commands.timer import describe_timer, timer_state
     from statusbot.summarizer import verdict_lines
 
-    store = pipeline.store_for(config)
+    store = store_for(config)
     for line in [*lines(health.load(store), describe_timer(timer_state())), *verdict_lines(store)]:
         obj.say(line)

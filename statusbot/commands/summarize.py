@@ -16,29 +16,31 @@ if TYPE_CHECKING:
 
 def run(obj: Context, config: Config, show_input: bool, dry_run: bool) -> None:
     """Print the command's input, or run it and print the sections and each section's verdict."""
-    from statusbot import pipeline
     from statusbot.compose import compose
+    from statusbot.run.collect import collect
+    from statusbot.run.window import resolve_day, window_for
+    from statusbot.run.workspace import open_workspace
     from statusbot.summarizer import TITLES, attempt
     from statusbot.summarizer.digest import command_input
 
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    store = pipeline.store_for(config)
-    facts = pipeline.collect(config, day, store, obj.now)
+    day = resolve_day(obj.now, config.timezone, obj.day)
+    workspace = open_workspace(config, obj.now)
+    facts = collect(workspace, window_for(day, config.timezone, config.workdays)).facts
     sections = compose(facts, config.risks)
+    settings = config.summarizer
     if show_input:
-        mode, templates = config.summarizer_input, config.templates_dir
-        click.echo(command_input(mode, facts, sections, templates), nl=False)
+        click.echo(command_input(settings.input, facts, sections, config.templates_dir), nl=False)
         return
-    if not config.summarizer_command:
+    if not settings.command:
         raise ConfigError("summarizer.command is not set; see README, Summarizer")
     result, entry = attempt(
         facts,
         sections,
-        config.summarizer_command,
-        config.summarizer_timeout,
-        store,
+        settings.command,
+        settings.timeout,
+        workspace.store,
         save=not dry_run,
-        mode=config.summarizer_input,
+        mode=settings.input,
         templates_dir=config.templates_dir,
         fresh=True,
     )

@@ -42,15 +42,16 @@ def from_config(
     config: Config, facts: Facts, sections: Sections, store: Store, save: bool = True
 ) -> Sections:
     """Return the sections the configured summarizer gives (or the built-in ones)."""
-    assert config.summarizer_command
+    settings = config.summarizer
+    assert settings.command
     return summarize(
         facts,
         sections,
-        config.summarizer_command,
-        config.summarizer_timeout,
+        settings.command,
+        settings.timeout,
         store,
         save=save,
-        mode=config.summarizer_input,
+        mode=settings.input,
         templates_dir=config.templates_dir,
     )
 
