@@ -385,6 +385,17 @@ def status(obj: Context) -> None:
 
 
 @cli.command()
+@click.option("--show-input", is_flag=True, help="Print what the command would read; run nothing.")
+@click.option("--dry-run", "own_dry_run", is_flag=True, help="Show the verdicts; store nothing.")
+@pass_context
+def summarize(obj: Context, show_input: bool, own_dry_run: bool) -> None:
+    """Run the summarizer on the day; print its sections and each section's verdict."""
+    from statusbot.commands.summarize import run
+
+    run(obj, obj.config(), show_input, own_dry_run or obj.dry_run)
+
+
+@cli.command()
 @pass_context
 def doctor(obj: Context) -> None:
     """Check config, token, push access, rendering and the timer; print the fix for each."""

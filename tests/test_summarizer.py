@@ -23,7 +23,7 @@ AT = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 
 GOOD = """\
 ## Accomplishments
-- Merged #42 (https://github.com/acme/app/pull/42) and raised coverage by 13.1% in 2 commits
+- Merged #42 (https://github.com/acme/app/pull/42) and raised coverage by 13.1% to 87.0%
 - Released v1.4.0 on *main* | fast
 ## Risks & Challenges
 - **HIGH:** Flaky DNS on staging
@@ -81,7 +81,8 @@ def day_facts(**kw: object) -> Facts:
 
 def run(tmp_path: Path, command: tuple[str, ...], facts: Facts | None = None, timeout=20.0):
     facts = facts or day_facts()
-    return facts, summarize(facts, compose(facts), command, timeout, Store(tmp_path / "store"))
+    store = Store(tmp_path / "store")
+    return facts, summarize(facts, compose(facts), command, timeout, store, mode="json")
 
 
 def test_a_good_summary_is_used_escaped_and_runs_without_the_token(tmp_path, monkeypatch):
@@ -89,7 +90,7 @@ def test_a_good_summary_is_used_escaped_and_runs_without_the_token(tmp_path, mon
     _, sections = run(tmp_path, script(tmp_path, "good", printing(GOOD)))
     assert sections.accomplishments == (
         "Merged &#35;42 (https://github.com/acme/app/pull/42) and raised coverage by "
-        "13.1&#37; in 2 commits",
+        "13.1&#37; to 87.0&#37;",
         "Released v1.4.0 on &#42;main&#42; &#124; fast",
     )
     assert [(r.level, r.text) for r in sections.risks] == [
@@ -108,24 +109,11 @@ def test_a_good_summary_is_used_escaped_and_runs_without_the_token(tmp_path, mon
         ("silent", "pass", "wrote nothing"),
         ("garbage", printing("Lorem ipsum dolor sit amet"), "expected the headings"),
         ("binary", "sys.stdout.buffer.write(b'\\xff\\xfe## x')", "not UTF-8"),
-        ("pr", printing(GOOD.replace("#42 (", "#4242 (")), "pull request #4242 is not in"),
-        ("percent", printing(GOOD.replace("13.1%", "45.5%")), "percentage 45.5% is not in"),
-        ("count", printing(GOOD.replace("in 2 commits", "in 977 commits")), "number 977"),
-        ("url", printing(GOOD.replace("pull/42", "pull/43")), "URL https://github.com/acme"),
-        ("version", printing(GOOD.replace("v1.4.0", "v9.9.9")), "version v9.9.9 is not"),
-        ("sha", printing(GOOD.replace("fast", "deadbeef1")), "sha deadbeef1 is not"),
-        ("liquid", printing(GOOD.replace("fast", "{{ site.github }}")), "Liquid"),
-        ("html", printing(GOOD.replace("fast", "<script>x</script>")), "HTML is not allowed"),
-        ("front", printing("---\nlayout: x\n---\n" + GOOD), "--- line"),
         ("twice", printing(GOOD + "## Key Effort\nMore\n"), "expected the headings"),
         ("order", printing(GOOD.replace("## Accomplishments", "## Other")), "expected the head"),
-        ("hides", printing(GOOD.replace("**HIGH:** Flaky", "**LOW:** Flaky")), "1 high risk"),
-        ("empty", printing(GOOD.split("## Key Effort")[0] + "## Key Effort\n"), "Key Effort"),
     ],
 )
-def test_a_failing_or_lying_summarizer_falls_back_to_the_built_in_text(
-    tmp_path, caplog, name, body, reason
-):
+def test_a_failing_summarizer_falls_back_to_the_built_in_text(tmp_path, caplog, name, body, reason):
     facts = day_facts()
     with caplog.at_level(logging.WARNING):
         _, sections = run(tmp_path, script(tmp_path, name, body), facts, timeout=1.0)
@@ -134,6 +122,42 @@ def test_a_failing_or_lying_summarizer_falls_back_to_the_built_in_text(
     assert len(warnings) == 1 and warnings[0].startswith("summarizer not used: ")
     assert reason in warnings[0]
     assert len(calls(tmp_path, name)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "section", "reason"),
+    [
+        ("pr", GOOD.replace("#42 (", "#4242 ("), "accomplishments", "pull request #4242 is not"),
+        ("percent", GOOD.replace("13.1%", "45.5%"), "accomplishments", "percentage 45.5% is not"),
+        ("count", GOOD.replace("to 87.0%", "in 977 commits"), "accomplishments", "number 977"),
+        ("url", GOOD.replace("pull/42", "pull/43"), "accomplishments", "URL https://github.com/"),
+        ("version", GOOD.replace("v1.4.0", "v9.9.9"), "accomplishments", "version v9.9.9 is not"),
+        ("sha", GOOD.replace("fast", "deadbeef1"), "accomplishments", "sha deadbeef1 is not"),
+        ("liquid", GOOD.replace("fast", "{{ site.github }}"), "accomplishments", "Liquid"),
+        ("html", GOOD.replace("fast", "<script>x</script>"), "accomplishments", "HTML is not"),
+        ("rule", GOOD.replace("- A slow review", "---"), "risks", "--- line"),
+        ("hides", GOOD.replace("**HIGH:** Flaky", "**LOW:** Flaky"), "risks", "1 high risk"),
+        ("empty", GOOD.split("## Key Effort")[0] + "## Key Effort\n", "key_effort", "Key Effort"),
+        ("link", GOOD.replace("Shipping", "[Shipping](https://evil.example/x)"), "key_effort",
+         "link to https://evil.example/x is not a URL of the facts"),
+    ],
+)  # fmt: skip
+def test_a_section_that_fails_its_checks_is_replaced_and_the_others_kept(
+    tmp_path, caplog, name, answer, section, reason
+):
+    facts = day_facts()
+    built_in = compose(facts)
+    good = run(tmp_path / "good", script(tmp_path, "good", printing(GOOD)), facts)[1]
+    with caplog.at_level(logging.WARNING):
+        _, sections = run(tmp_path, script(tmp_path, name, printing(answer)), facts)
+    for field in ("accomplishments", "risks", "key_effort"):
+        expected = getattr(built_in if field == section else good, field)
+        assert getattr(sections, field) == expected, field
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    title = {"accomplishments": "accomplishments", "risks": "risks & challenges"}
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"summarizer not used for {title.get(section, 'key effort')}: ")
+    assert reason in warnings[0]
 
 
 def test_the_command_runs_once_per_fact_set_and_failures_are_cached_too(tmp_path):
@@ -181,7 +205,7 @@ def test_publish_uses_the_verified_summary_and_calls_the_command_once(tmp_path, 
     text = "## Accomplishments\n- Wrote the parser\n## Risks & Challenges\nNone identified.\n"
     text += "## Key Effort\nThe parser\n"
     command = script(tmp_path, "good", printing(text))
-    tail = f"summarizer:\n  command: [{command[0]!r}, {command[1]!r}]\n"
+    tail = f"summarizer:\n  command: [{command[0]!r}, {command[1]!r}]\n  input: json\n"
     origin = configured_site(tmp_path, tail=tail)
     site = tmp_path / "site"
     commit(tmp_path / "app", "Add the parser", datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
@@ -221,11 +245,12 @@ publish:
   remote: null
 summarizer:
   command: {" ".join(command)!r}
+  input: json
 """)
     with freeze_time(datetime(2026, 2, 10, 12, 0, tzinfo=UTC)), caplog.at_level(logging.WARNING):
         result = run_cli(tmp_path, "publish")
     assert result.exit_code == 0, result.output
-    assert "summarizer not used: pull request #77 is not in the facts" in caplog.text
+    assert "not used for accomplishments: pull request #77 is not in" in caplog.text
     page = branch_file(app, "gh-pages", "_posts/2026-02-10-daily-status.md")
     assert "Add the parser" in page and "#77" not in page and "99.5" not in page
 
@@ -252,3 +277,19 @@ def test_the_built_in_text_echoed_back_passes_every_check(tmp_path, caplog):
     assert caplog.text == ""
     assert "4.4x faster provisioning" in " ".join(sections.accomplishments)
     assert len(calls(tmp_path, "echo")) == 1
+
+
+def test_a_link_may_only_point_where_statusbot_links_not_to_a_url_in_a_message(tmp_path, caplog):
+    note = Note("Read https://evil.example/steal before release", AT, DAY)
+    facts = day_facts(notes=(*day_facts().notes, note))
+    linked = GOOD.replace("Shipping", "[Shipping](https://evil.example/steal)")
+    bare = GOOD.replace("Shipping", "Shipping (see https://evil.example/steal)")
+    with caplog.at_level(logging.WARNING):
+        _, sections = run(tmp_path / "a", script(tmp_path, "linked", printing(linked)), facts)
+    assert sections.key_effort == compose(facts).key_effort
+    assert "link to https://evil.example/steal is not a URL of the facts" in caplog.text
+    _, sections = run(tmp_path / "b", script(tmp_path, "bare", printing(bare)), facts)
+    assert (
+        sections.key_effort == "Shipping (see https://evil.example/steal) the AAP Direct provider"
+    )
+    assert "](" not in sections.key_effort  # a bare URL in the facts stays text, never a link

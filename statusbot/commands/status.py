@@ -44,7 +44,8 @@ def lines(history: dict[str, Any], timer: str) -> list[str]:
 def show(obj: Context, config: Config) -> None:
     """Print the status report."""
     from statusbot.commands.timer import describe_timer, timer_state
+    from statusbot.summarizer import verdict_lines
 
-    history = health.load(store_for(config))
-    for line in lines(history, describe_timer(timer_state())):
+    store = store_for(config)
+    for line in [*lines(health.load(store), describe_timer(timer_state())), *verdict_lines(store)]:
         obj.say(line)

@@ -137,6 +137,10 @@ class RiskSettings:
     stale_source: bool = opt("bool", True, "sources that failed, so their data is stale")
 
 
+def _check_input(value: Any) -> str | None:
+    return None if value in ("prompt", "json") else f"expected prompt or json, not {value!r}"
+
+
 @dataclass(frozen=True)
 class SummarizerSettings:
     """The summarizer.* keys: an optional command that writes the sections' prose."""
@@ -145,6 +149,9 @@ class SummarizerSettings:
         "argv?", None, "argv list, or a string split like a shell (never run by one)"
     )
     timeout: float = opt("number", 60.0, "seconds the summarizer may take", None, float)
+    input: str = opt(
+        "str", "prompt", "prompt (the shipped prompt and a digest) or json", _check_input
+    )
 
 
 @dataclass(frozen=True)

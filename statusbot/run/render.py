@@ -21,12 +21,9 @@ def render_all(
     config, store = workspace.config, workspace.store
     sections = compose(facts, config.risks)
     if config.summarizer.command:  # an optional command rewrites the prose; its claims are checked
-        from statusbot.summarizer import summarize
+        from statusbot.summarizer import from_config
 
-        command, timeout = config.summarizer.command, config.summarizer.timeout
-        sections = sections.reworded(
-            summarize(facts, sections, command, timeout, store, save=not dry_run)
-        )
+        sections = sections.reworded(from_config(config, facts, sections, store, save=not dry_run))
     # Open risks carry over from earlier days; index, archive, week and charts come along.
     sections, history_files = with_history(config, store, facts, sections)
     team = team_files(facts, sections, config.risks, config.templates_dir)

@@ -1,0 +1,70 @@
+"""Hand-written answers for the reference day: faithful ones pass, each invention is caught."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from summarizer_reference import reference_facts
+
+from statusbot.compose import compose
+from statusbot.state import Store
+from statusbot.summarizer import attempt
+
+CORPUS = Path(__file__).resolve().parent / "summarizer_corpus"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_is_large_enough_and_every_invention_has_an_expectation():
+    answers = sorted(p.name for p in CORPUS.glob("*.md"))
+    faithful = [a for a in answers if a.startswith("faithful-")]
+    invented = [a for a in answers if a.startswith("invented-")]
+    assert len(answers) >= 20 and len(faithful) >= 10 and len(invented) >= 10
+    assert sorted(invented) == sorted(EXPECTED)
+
+
+def test_faithful_answers_are_accepted_and_inventions_rejected_in_their_section(tmp_path, capsys):
+    facts = reference_facts()
+    built_in = compose(facts)
+    wrong: list[str] = []
+    accepted = rejected = 0
+    for answer in sorted(CORPUS.glob("*.md")):
+        store = Store(tmp_path / answer.stem)
+        sections, entry = attempt(facts, built_in, ("cat", str(answer)), 10, store)
+        verdicts = entry["verdicts"]
+        failed = {name: v["reason"] for name, v in verdicts.items() if not v["used"]}
+        if answer.name.startswith("faithful-"):
+            if failed:
+                wrong.append(f"{answer.name}: rejected: {failed}")
+            else:
+                accepted += 1
+                assert sections != built_in
+            continue
+        kind, section, reason = EXPECTED[answer.name]
+        if failed != {section: reason}:
+            wrong.append(f"{answer.name} ({kind}): expected {section}: {reason}; got {failed}")
+        else:
+            rejected += 1
+    faithful = len(list(CORPUS.glob("faithful-*.md")))
+    with capsys.disabled():
+        print(
+            f"\nsummarizer corpus: {accepted}/{faithful} faithful answers accepted, "
+            f"{rejected}/{len(EXPECTED)} inventions rejected in their own section"
+        )
+    assert wrong == []
+
+
+def test_a_kept_answer_keeps_its_links_escaped_and_the_other_sections(tmp_path):
+    facts = reference_facts()
+    built_in = compose(facts)
+    answer = CORPUS / "invented-06-ratio-in-key-effort.md"
+    sections, _ = attempt(facts, built_in, ("cat", str(answer)), 10, Store(tmp_path))
+    assert sections.key_effort == built_in.key_effort  # the failing section: built-in text
+    pr = sections.accomplishments[2]
+    assert pr.startswith(
+        "Created pull request [&#35;102](https://github.com/osac-project/osac-operator/pull/102)"
+    )
+    finding = sections.accomplishments[-1]
+    assert finding.startswith("**Key finding:** AAP Direct provides 4.4x faster")
+    assert "with <code>any</code> type" in sections.accomplishments[6]
+    assert [r.level for r in sections.risks] == ["critical"]
