@@ -89,8 +89,12 @@ def test_a_note_from_a_file_and_from_stdin(project: Path, run_cli, monkeypatch) 
 @pytest.mark.parametrize(
     ("args", "exit_code", "message"),
     [
-        (("note",), 2, "give the note as TEXT or with --file F (- for stdin), not both"),
-        (("note", "x", "--file", "note.txt"), 2, "give the note as TEXT or with --file F"),
+        (("note",), 2, "Error: give the note as TEXT, or with --file F (- for stdin)"),
+        (
+            ("note", "x", "--file", "note.txt"),
+            2,
+            "Error: give the note as TEXT or with --file F, not both",
+        ),
         (
             ("note", "--file", "missing.txt"),
             1,

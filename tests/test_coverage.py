@@ -374,3 +374,29 @@ def test_collect_keeps_good_files_and_lists_bad_ones(tmp_path: Path) -> None:
         ),
         SourceFailure(str(missing), "cannot read file (No such file or directory)"),
     ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbfSF:a/b.c\r\nDA:1,1\r\nDA:2,0\r\nend_of_record\r\n",  # BOM and CRLF
+        b"SF:a/b.c\rDA:1,1\rDA:2,0\rDA:2,0\rend_of_record\r",  # old Mac line ends
+        b"# written by a wrapper\nTN:\nSF:a/b.c\nDA:1,1\nDA:2,0\nend_of_record\n",
+    ],
+)
+def test_lcov_read_line_by_line_as_text_would_split_it(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "lcov.info"
+    path.write_bytes(data)
+    assert parse_coverage(path) == CoverageReport(str(path), "lcov", 1, 2, (("a", 50.0),))
+
+
+def test_a_report_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.xml"
+    path.write_bytes(b"<coverage>" + b" " * (2 * 1024 * 1024))  # not even well-formed: unread
+    found, failures = collect_coverage([path], max_mb=1)
+    assert found == []
+    assert failures == [
+        SourceFailure(
+            str(path), "file is 2.0 MB, over the 1 MB limit (sources.max_report_mb); not read"
+        )
+    ]

@@ -23,10 +23,12 @@ NOTE_MAX_KB = 64
 
 def note_text(text: str | None, text_file: str | None) -> str:
     """Return the note: TEXT, or what --file F holds (- for stdin), of at most NOTE_MAX_KB."""
-    if (text is None) == (text_file is None):
-        raise click.UsageError("give the note as TEXT or with --file F (- for stdin), not both")
+    if text is not None and text_file is not None:
+        raise click.UsageError("give the note as TEXT or with --file F, not both")
     if text_file is None:
-        return text or ""
+        if text is None:
+            raise click.UsageError("give the note as TEXT, or with --file F (- for stdin)")
+        return text
     where = "stdin" if text_file == "-" else text_file
     limit = NOTE_MAX_KB * 1024
     try:

@@ -140,7 +140,10 @@ def _parse(path: Path, max_mb: float) -> CoverageReport:
 def _parse_xml(path: Path, stream: BinaryIO) -> CoverageReport:
     """Read a Cobertura or JaCoCo report, refusing any other root element at its first tag."""
     events = iter_xml(stream)
-    _start, root = next(events)
+    first = next(events, None)
+    if first is None:
+        raise BadReport("no XML element")
+    root = first[1]
     if root.tag == "report":
         return _report(path, "jacoco", *_jacoco(_walk(root, events)))
     if root.tag == "coverage":
