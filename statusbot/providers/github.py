@@ -244,8 +244,8 @@ class Collector:
         self.record = record  # the day's facts as of the last cycle that got answers
         self.start, self.end, self.day, self.now = start, end, day, now
         self.allow_private = allow_private
-        self.stale: list[str] = []  # facts kept from an earlier fetch, and why
-        self.partial: list[str] = []  # facts that may be missing, and why
+        self.stale: list[tuple[str, str]] = []  # (what, why) of facts kept from an earlier fetch
+        self.partial: list[tuple[str, str]] = []  # (what, why) of facts that may be missing
         self.failures: list[SourceFailure] = []  # configured things that could not be read at all
         self.oldest_fetch: datetime | None = None
         self.halted: dict[str, str] = {}  # bucket -> why no more requests go there this cycle
@@ -261,12 +261,15 @@ class Collector:
         for person in people:
             login = person.github or ""
             for kind in ("authored", "reviewed", "waiting"):
+                lost = lost_reviewers if kind == "reviewed" else lost_authors
                 try:
-                    items = self._search(self._query(kind, login))
+                    items, whole_answer = self._search(self._query(kind, login))
                 except Failed as failed:
-                    (lost_reviewers if kind == "reviewed" else lost_authors).append(login)
+                    lost.append(login)
                     self._lost(failed.reason)
                     continue
+                if not whole_answer:  # what search left out comes from the day's record
+                    lost.append(login)
                 for item in items:
                     key = f"{item.repo}#{item.number}"
                     if kind == "waiting":  # old and idle: the search item says all we show
@@ -301,10 +304,9 @@ class Collector:
 
     def mark(self) -> StaleSource | None:
         """Return how the facts fall short of a full fresh answer, or None when they do not."""
-        reasons = list(dict.fromkeys(self.stale + self.partial))
-        if not reasons:
+        if not self.stale and not self.partial:
             return None
-        reason = "; ".join(reasons)
+        reason = "; ".join(_grouped(self.stale + self.partial))
         if self.oldest_fetch is None and not self.answered:
             return StaleSource(SOURCE, None, reason)  # nothing at all: unavailable
         return StaleSource(SOURCE, self.oldest_fetch, reason, partial=bool(self.partial))
@@ -371,8 +373,8 @@ class Collector:
             return Query(label, terms, "created", None, hi, **scope)  # type: ignore[arg-type]
         return Query(label, terms, "updated", self.start, None, **scope)  # type: ignore[arg-type]
 
-    def _search(self, query: Query) -> list[SearchItem]:
-        """Return a search's pull requests, all pages, split at the cap; Failed when it failed."""
+    def _search(self, query: Query) -> tuple[list[SearchItem], bool]:
+        """Return a search's pull requests (all pages, split at the cap) and whether that is all."""
 
         def fetch(q: str, page: int) -> SearchPage:
             params = {"q": q, "sort": "updated", "order": "desc", "per_page": 100, "page": page}
@@ -388,14 +390,14 @@ class Collector:
         found = search_all(query, fetch, self.now)
         for repo, reason in found.missing_repos:
             self._failure(f"GitHub {repo}", reason)
-        self.partial += found.partial
+        self.partial += [("", why) for why in found.partial]
         excluded = {label.lower() for label in self.settings.exclude_labels}
         out = []
         for raw in found.items:
             try:
                 item = shapes.search_item(raw)
             except BadAnswer as exc:
-                self._lost(str(exc))
+                self._lost(str(exc), "search")
                 continue
             labels = {label.lower() for label in item.labels}
             if (
@@ -404,7 +406,7 @@ class Collector:
                 and not (labels & excluded)
             ):
                 out.append(item)
-        return out
+        return out, not found.partial
 
     # ---- pull requests ----------------------------------------------------------------------
     def _pull(self, item: SearchItem) -> tuple[PullRequest | None, list[Review]]:
@@ -439,15 +441,16 @@ class Collector:
         """Fall back to what the store knew of a PR whose details failed, else its search item."""
         if stored:
             if failed.status == 404:
-                self._kept(f"{key} was not found (404)", _time(stored["fetched_at"]))
+                self._kept("", f"{key} was not found (404)", _time(stored["fetched_at"]))
             else:
-                self._kept(failed.reason, _time(stored["fetched_at"]))
+                scope = "" if failed.halted else key
+                self._kept(scope, failed.reason, _time(stored["fetched_at"]))
             return from_json(PullRequest, stored["pr"]), self._in_day(_reviews(stored))
         if failed.status == 404:
             self._failure(f"GitHub {key}", "not found (404)")
             return None, []
         known = [r for r in self._record("reviews", Review) if (r.repo, r.number) == _split(key)]
-        self._lost(failed.reason)
+        self._lost(failed.reason, "" if failed.halted else key)
         return self._from_item(item), known
 
     def _from_item(self, item: SearchItem, waiting: bool = False) -> PullRequest | None:
@@ -493,10 +496,11 @@ class Collector:
             except CIUnread as unread:
                 if known:
                     state, failing = stored["ci"]
-                    self._kept(unread.reason, _time(stored.get("ci_at") or stored["fetched_at"]))
+                    fetched = _time(stored.get("ci_at") or stored["fetched_at"])
+                    self._kept("" if unread.halted else pr.repo, unread.reason, fetched)
                 else:
                     state, why = "unknown", unread.why
-                    self._lost(unread.reason if unread.halted else f"{pr.repo}: {unread.reason}")
+                    self._lost(unread.reason, "" if unread.halted else pr.repo)
             else:
                 if key in self.pulls:
                     stored.update(ci_sha=pr.head_sha, ci=[state, list(failing)])
@@ -564,10 +568,8 @@ class Collector:
             except Failed as failed:
                 if self.allow_private:  # publish.allow_private_data: privacy does not matter
                     return True
-                self._lost(
-                    f"facts of {repo} held back: GitHub did not say whether it is private "
-                    f"({failed.reason})"
-                )
+                why = f"held back: GitHub did not say whether it is private ({failed.reason})"
+                self._lost(why, repo)
                 return None
         return self.private_repos[repo]
 
@@ -582,11 +584,11 @@ class Collector:
             if failed.status == 404:
                 self._failure(f"GitHub {repo}", "not found (404)")
                 return []
-            reason = failed.reason
-            if failed.status == 403 and "not accessible" in failed.message:
-                reason = f"no permission to read {what} ({failed.message})"
             known = [x for x in self._record(kind, cls) if x.repo == repo]
-            self._lost(reason if failed.halted else f"{repo} {what}: {reason}")
+            if failed.status == 403 and "not accessible" in failed.message:
+                self._lost(f"no permission to read {what} ({failed.message})", repo)
+            else:
+                self._lost(failed.reason, "" if failed.halted else f"{repo} {what}")
             return known
         private = self._private(repo) if found else False
         if private is None:
@@ -667,17 +669,22 @@ class Collector:
         wanted = {login.lower() for login in logins}
         if not wanted:
             return []
-        return [x for x in self._record(kind, cls) if getattr(x, who).lower() in wanted]
+        known = [x for x in self._record(kind, cls) if getattr(x, who).lower() in wanted]
+        if known and self.record is not None:
+            fetched = _time(self.record.get("fetched_at"))
+            if fetched is not None:
+                self.oldest_fetch = min(self.oldest_fetch or fetched, fetched)
+        return known
 
-    def _lost(self, reason: str) -> None:
+    def _lost(self, why: str, what: str = "") -> None:
         """Note a failed request: its facts come from the day's record when there is one."""
         if self.record is not None:
-            self._kept(reason, _time(self.record.get("fetched_at")))
+            self._kept(what, why, _time(self.record.get("fetched_at")))
         else:
-            self.partial.append(reason)
+            self.partial.append((what, why))
 
-    def _kept(self, reason: str, fetched: datetime | None) -> None:
-        self.stale.append(reason)
+    def _kept(self, what: str, why: str, fetched: datetime | None) -> None:
+        self.stale.append((what, why))
         if fetched is not None:
             self.oldest_fetch = min(self.oldest_fetch or fetched, fetched)
 
@@ -704,6 +711,20 @@ class CIUnread(Exception):
             f"no permission to read {what} ({failed.message})" if denied else failed.reason
         )
         super().__init__(self.reason)
+
+
+def _grouped(problems: list[tuple[str, str]]) -> list[str]:
+    """Return one line per distinct reason, naming what it cost unless it cost everything."""
+    groups: dict[str, list[str]] = {}
+    for what, why in problems:
+        groups.setdefault(why, []).append(what)
+    out = []
+    for why, whats in groups.items():
+        if "" in whats:
+            out.append(why)
+        else:
+            out.append(f"{', '.join(sorted(set(whats)))}: {why}")
+    return out
 
 
 def _with_reviews(
