@@ -526,24 +526,27 @@ class Collector:
             commit = self._ask("core", lambda: self._repo(repo).get_commit(sha))
         except Failed as failed:
             raise CIUnread("checks", failed) from None
-        answers = {}
-        for what, read in (
-            ("checks", lambda: [shapes.check_run(_data(r)) for r in commit.get_check_runs()]),
-            ("commit statuses", lambda: shapes.statuses(_data(commit.get_combined_status()))),
-        ):
-            try:
-                answers[what] = self._ask("core", read)
-            except Failed as failed:
-                raise CIUnread(what, failed) from None
+        try:
+            runs = self._ask(
+                "core", lambda: [shapes.check_run(_data(r)) for r in commit.get_check_runs()]
+            )
+        except Failed as failed:
+            raise CIUnread("checks", failed) from None
+        try:
+            contexts = self._ask(
+                "core", lambda: shapes.statuses(_data(commit.get_combined_status()))
+            )
+        except Failed as failed:
+            raise CIUnread("commit statuses", failed) from None
         failing, pending, passing = [], False, False
-        for name, status, conclusion in answers["checks"]:
+        for name, status, conclusion in runs:
             if status != "completed":
                 pending = True
             elif conclusion in FAILING:
                 failing.append(name)
             else:
                 passing = True
-        for context, state in answers["commit statuses"]:
+        for context, state in contexts:
             if state in ("failure", "error"):
                 failing.append(context)
             elif state == "pending":
