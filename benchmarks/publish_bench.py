@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-from statusbot.publish import list_files, publish_site
+from statusbot.gitpages.publish import publish_site
+from statusbot.gitpages.tree import list_files
 
 try:
     import ghp_import

@@ -2,7 +2,7 @@
 
 Run from a checkout with the project's venv: ``python benchmarks/site_bench.py``.
 Side by side, ghp-import (the dev extra) publishes the same site tree from a folder. The
-"one more day" run of statusbot is the real `pipeline.publish` (collect from git, compose, read
+"one more day" run of statusbot is the real `statusbot.run.publish` (collect from git, compose, read
 the summaries it needs from the Pages branch, render, publish); it is repeated on a 110-day
 archive to show that its cost does not grow with the archive.
 """
@@ -21,12 +21,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from statusbot import config as config_mod
-from statusbot import pipeline
 from statusbot.compose import compose
+from statusbot.gitpages.publish import publish_site
+from statusbot.gitpages.tree import list_files
 from statusbot.history import History
 from statusbot.model import Commit, CoverageReport, Deployment, Facts, Note, Person, TestSuiteResult
-from statusbot.publish import list_files, publish_site
 from statusbot.render import render_day, site_sources
+from statusbot.run.publish import commit_message
+from statusbot.run.render import site_for_day
+from statusbot.run.workspace import open_workspace, store_for
 from statusbot.site import render_everything, summarize_day
 from statusbot.summary import dumps, summary_path
 
@@ -145,10 +148,12 @@ def commit_work(repo: Path, day: date) -> None:
 
 def publish_day(cfg: config_mod.Config, day: date) -> tuple[float, float, object]:
     """Run the real cycle for `day` in two timed phases: collect+render, then publish."""
-    store = pipeline.store_for(cfg)
-    render_s, (facts, _sections, files) = timed(lambda: pipeline.render_all(cfg, day, store))
+    store = store_for(cfg)
+    render_s, (facts, _sections, files) = timed(
+        lambda: site_for_day(open_workspace(cfg, datetime.now(UTC), store), day)
+    )
     data = {path: text.encode("utf-8") for path, text in files.items()}
-    message = pipeline.commit_message(facts)
+    message = commit_message(facts)
     publish_s, result = timed(
         lambda: publish_site(cfg.publish_repo, data, branch=BRANCH, message=message)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -73,9 +74,18 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date of the form YYYY-MM-DD") from None
+    if day.year < 1970:
+        raise click.BadParameter(f"{value!r} is before 1970: no git history is that old")
+    return day
+
+
+def _finite(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,16 +178,26 @@ def preview(obj: Context, port: int) -> None:
 @pass_context
 def collect(obj: Context) -> None:
     """Print the day's collected facts as JSON."""
-    from statusbot import pipeline
+    from statusbot.run.collect import collect as collect_facts
+    from statusbot.run.window import resolve_day, window_for
+    from statusbot.run.workspace import open_workspace
 
     config = obj.config()
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    facts = pipeline.collect(config, day, pipeline.store_for(config))
+    day = resolve_day(obj.now, config.timezone, obj.day)
+    window = window_for(day, config.timezone, config.workdays)
+    facts = collect_facts(open_workspace(config, obj.now), window).facts
     click.echo(json.dumps(facts.to_dict(), indent=2, ensure_ascii=False))
 
 
 @cli.command()
-@click.argument("text")
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "text_file",
+    metavar="F",
+    default=None,
+    help="Read the note from file F (- for stdin) instead of TEXT.",
+)
 @click.option(
     "--risk",
     type=click.Choice(RISK_CHOICES),
@@ -208,7 +228,8 @@ def collect(obj: Context) -> None:
 @pass_context
 def note(
     obj: Context,
-    text: str,
+    text: str | None,
+    text_file: str | None,
     risk: str | None,
     key_effort: bool,
     note_day: date | None,
@@ -216,9 +237,10 @@ def note(
     person: str | None,
 ) -> None:
     """Record a note of your own: an accomplishment, a risk or the key effort."""
-    from statusbot.commands.record import record_note
+    from statusbot.commands.record import note_text, record_note
     from statusbot.commands.resolve import record_resolution, say_risk_id
 
+    text = note_text(text, text_file)
     config = obj.config()
     if resolves is not None:
         if risk or key_effort:
@@ -273,9 +295,9 @@ def record_deploy(
     run(obj, obj.config(), environment, version, status, url, note_text)
 
 
-@record.command("metric")
+@record.command("metric", context_settings={"ignore_unknown_options": True})  # VALUE may be -5
 @click.argument("name")
-@click.argument("value", type=float)
+@click.argument("value", type=float, callback=_finite)
 @click.option("--unit", default="", metavar="U", help="Unit shown after the value, e.g. s, ms, %.")
 @click.option("--label", default="", metavar="L", help="What was measured, e.g. AAP Direct.")
 @click.option(

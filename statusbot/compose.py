@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from statusbot import markup as md
 from statusbot.compose_github import github_items
 from statusbot.compose_metrics import metric_items
+from statusbot.config.schema import RiskSettings
 from statusbot.key_effort import key_work
 from statusbot.model import Commit, Deployment, Facts, TestSuiteResult
-from statusbot.risk_rules import Risk, RiskSettings, evaluate
+from statusbot.risk_rules import Risk, evaluate
 
 MAX_SUMMARIES = 5
 NO_ACTIVITY = "No recorded activity for this day."

@@ -9,16 +9,18 @@ class StatusbotError(click.ClickException):
     """Base of every error statusbot reports to the user."""
 
 
+class DateError(StatusbotError):
+    """A --date outside the days statusbot can report on: a usage error, exit 2."""
+
+    exit_code = 2
+
+
 class ConfigError(StatusbotError):
     """The configuration file is missing, unreadable or invalid."""
 
 
 class ReportError(StatusbotError):
     """A test or coverage report cannot be read: names the file and the reason."""
-
-
-class ProviderError(StatusbotError):
-    """A source of facts failed."""
 
 
 class PublishError(StatusbotError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,39 +17,14 @@ HISTORY = "runs.json"
 KEEP_RUNS = 50
 
 
-@dataclass
-class ApiUsage:
-    """Requests a run made to an API and the rate limit left, filled by the provider."""
-
-    requests: int = 0
-    remaining: int | None = None
-    limit: int | None = None
-
-    def count(self, remaining: int | None = None, limit: int | None = None) -> None:
-        """Note one request and, when the response said so, the rate limit left."""
-        self.requests += 1
-        if remaining is not None:
-            self.remaining = remaining
-        if limit is not None:
-            self.limit = limit
-
-    def describe(self) -> str | None:
-        """Return 'GitHub: N requests, M left' or None when no request was made."""
-        if not self.requests:
-            return None
-        left = f", {self.remaining} of {self.limit} left" if self.remaining is not None else ""
-        return f"GitHub: {self.requests} request{'s' if self.requests != 1 else ''}{left}"
-
-
-# The GitHub provider counts its requests here; `reset_usage` starts each run afresh.
-usage = ApiUsage()
-
-
-def reset_usage() -> ApiUsage:
-    """Start counting a new run's requests; return the counter."""
-    global usage
-    usage = ApiUsage()
-    return usage
+def usage_line(stats: dict[str, Any] | None) -> str | None:
+    """Return 'GitHub: N requests, M of L left' from the GitHub provider's stats, else None."""
+    requests = (stats or {}).get("requests") or 0
+    if not requests:
+        return None
+    remaining, limit = stats.get("remaining"), stats.get("limit")  # type: ignore[union-attr]
+    left = f", {remaining} of {limit} left" if remaining is not None and limit else ""
+    return f"GitHub: {md.plural(requests, 'request')}{left}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +41,6 @@ class RunRecord:
     error: str | None = None
     requests: int = 0
     rate_remaining: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the stored form."""
@@ -81,7 +55,6 @@ class RunRecord:
             "error": self.error,
             "requests": self.requests,
             "rate_remaining": self.rate_remaining,
-            **self.extra,
         }
 
 

@@ -68,7 +68,7 @@ def day_of(path: str) -> date | None:
 
 def load(repo: Path, branch: str, prefix: str, day: date) -> History:
     """Return the history that rendering `day` needs, read from the Pages branch."""
-    from statusbot.publish import list_files, read_files
+    from statusbot.gitpages.tree import list_files, read_files
 
     base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
     listed = list_files(repo, branch, base + DAYS_DIR)

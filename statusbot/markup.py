@@ -84,6 +84,6 @@ def link(label: str, target: str | None) -> str:
     return f"[{label}]({safe})" if safe else label
 
 
-def linked_text(value: str, target: str | None) -> str:
-    """Return escaped untrusted text as a link to target when it is safe."""
-    return link(text(value), target)
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """Return "1 commit", "2 commits" (or the given plural form)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from statusbot import markup as md
+from statusbot.config.schema import RiskSettings
 from statusbot.model import RISK_LEVELS, Facts, PullRequest
 
 MAX_FAILING = 5
@@ -25,20 +26,6 @@ class Risk:
     def markdown(self) -> str:
         """Return the line as the reference marks it: a bold level, then the text."""
         return f"**{self.level.upper()}:** {self.text}"
-
-
-@dataclass(frozen=True)
-class RiskSettings:
-    """The risks.* keys: True/None switch a rule on/off, numbers are its threshold."""
-
-    failing_tests: bool = True
-    coverage_drop: float | None = 2.0  # percentage points; None = off
-    failed_deploys: bool = True
-    undeployed_days: int | None = 2  # None = off
-    review_wait: bool = True  # the threshold is github.stale_review_days
-    changes_requested_days: int | None = 1  # None = off
-    failed_workflows: bool = True
-    stale_source: bool = True
 
 
 def evaluate(facts: Facts, settings: RiskSettings | None = None) -> list[Risk]:

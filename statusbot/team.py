@@ -8,8 +8,8 @@ from pathlib import Path
 
 from statusbot import markup as md
 from statusbot.compose import NO_ACTIVITY, NO_RISKS, Sections, compose
+from statusbot.config.schema import RiskSettings
 from statusbot.model import Facts, Person
-from statusbot.risk_rules import RiskSettings
 
 MAX_HIGHLIGHTS = 5
 

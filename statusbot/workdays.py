@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -49,13 +48,3 @@ def covered_days(day: date, workdays: frozenset[int] | None) -> list[date]:
     """Return the calendar days, oldest first, that the page for day covers."""
     first = first_day(day, workdays)
     return [first + timedelta(days=i) for i in range((day - first).days + 1)]
-
-
-def page_window(
-    day: date, timezone: str, workdays: frozenset[int] | None
-) -> tuple[datetime, datetime]:
-    """Return the page's [start, end) in UTC: first_day's midnight to the day's end (DST-safe)."""
-    tz = ZoneInfo(timezone)
-    start = datetime.combine(first_day(day, workdays), time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)

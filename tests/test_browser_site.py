@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sitebuild import DAYS, HOSTILE, BuiltSite, tool
 
+pytestmark = [pytest.mark.browser, pytest.mark.jekyll]
+
 CHROMIUM_TIMEOUT = 120
 FLAGS = [
     "--headless",

@@ -284,7 +284,7 @@ def test_past_date_publishes_that_day_and_future_is_refused(tmp_path, run_cli):
         future = run_cli(repo, "--date", "2026-03-01", "publish")
         bad = run_cli(repo, "--date", "yesterday", "publish")
     assert "Friday work" in branch_file(repo, "gh-pages", "_posts/2026-02-06-daily-status.md")
-    assert future.exit_code == 1 and "in the future" in future.output
+    assert future.exit_code == 2 and "in the future" in future.output
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from conftest import commit, git, make_repo
 
 from statusbot.model import Person
-from statusbot.pipeline import day_window
 from statusbot.providers.git import collect_commits
+from statusbot.run.window import day_window
 
 ME = (Person(name="Dev One", emails=("dev1@example.com",)),)
 

@@ -12,6 +12,8 @@ import pytest
 from defusedxml import ElementTree
 from sitebuild import CONTROL, DAYS, HOSTILE, LONG, BuiltSite
 
+pytestmark = pytest.mark.jekyll
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

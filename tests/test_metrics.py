@@ -69,8 +69,14 @@ def test_record_metric_refuses_a_value_that_is_no_number_and_an_empty_name(tmp_p
     project(tmp_path)
     bad = run_cli(tmp_path, "record", "metric", "Build time", "fast")
     assert bad.exit_code == 2 and "fast" in bad.output
-    nan = run_cli(tmp_path, "record", "metric", "Build time", "nan")
-    assert nan.exit_code == 1 and "must be finite" in nan.output
+    for value in ("nan", "-inf", "inf", "1e999"):  # one rule for every non-finite value
+        refused = run_cli(tmp_path, "record", "metric", "Build time", value)
+        assert refused.exit_code == 2, (value, refused.output)
+        assert refused.output.splitlines()[-1] == (
+            f"Error: Invalid value for 'VALUE': {float(value)} is not a finite number"
+        )
+    negative = run_cli(tmp_path, "record", "metric", "Build time delta", "-5", "--unit", "s")
+    assert negative.exit_code == 0, negative.output
     empty = run_cli(tmp_path, "record", "metric", " ", "3")
     assert empty.exit_code == 1 and "metric name is empty" in empty.output
 

@@ -14,15 +14,9 @@ import pytest
 
 from statusbot.errors import PublishError
 from statusbot.gitpages.git import Git, last_line, redact
-from statusbot.publish import (
-    LS_TREE_MAX_PATHS,
-    PublishResult,
-    _update_ref,
-    blob_id,
-    list_files,
-    publish_site,
-    read_file,
-)
+from statusbot.gitpages.publish import PublishResult, publish_site
+from statusbot.gitpages.refs import update_ref
+from statusbot.gitpages.tree import LS_TREE_MAX_PATHS, blob_id, list_files, read_file
 
 DAY1 = {
     "_posts/2026-02-08-daily-status.md": b"---\nlayout: post\n---\n# Sunday\n",
@@ -403,12 +397,12 @@ def test_update_ref_compare_and_swap(repo: Path) -> None:
     handle = Git(repo)
 
     with pytest.raises(PublishError, match=r"moved while publishing \(was .{7}, now .{7}\)"):
-        _update_ref(handle, "refs/heads/gh-pages", head, first.commit)
+        update_ref(handle, "refs/heads/gh-pages", head, first.commit)
     with pytest.raises(PublishError, match="was absent"):
-        _update_ref(handle, "refs/heads/gh-pages", head, None)
+        update_ref(handle, "refs/heads/gh-pages", head, None)
     assert rev(repo, "refs/heads/gh-pages") == second.commit
 
-    _update_ref(handle, "refs/heads/gh-pages", head, second.commit)
+    update_ref(handle, "refs/heads/gh-pages", head, second.commit)
     assert rev(repo, "refs/heads/gh-pages") == head
 
 

@@ -9,7 +9,7 @@ import pytest
 from test_publish import DAY1, DAY2, git, publish, read_file, rev
 
 from statusbot.errors import PublishError
-from statusbot.publish import PushRejected
+from statusbot.gitpages.push import PushRejected
 
 DAY3 = {"_posts/2026-02-10-daily-status.md": b"---\nlayout: post\n---\n# Tuesday\n"}
 

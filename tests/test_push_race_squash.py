@@ -9,7 +9,7 @@ from test_publish import git, publish, read_file, rev
 from test_push_race import push_from_other
 
 from statusbot.errors import PublishError
-from statusbot.squash import squash_history
+from statusbot.gitpages.squash import squash_history
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

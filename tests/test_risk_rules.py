@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from statusbot.compose import compose
-from statusbot.config import build
+from statusbot.config import RiskSettings, build
 from statusbot.errors import ConfigError
 from statusbot.model import (
     CoverageChange,
@@ -22,7 +22,7 @@ from statusbot.model import (
     TestSuiteResult,
     WorkflowRun,
 )
-from statusbot.risk_rules import RiskSettings, evaluate
+from statusbot.risk_rules import evaluate
 
 DAY = date(2026, 3, 30)
 

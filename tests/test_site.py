@@ -10,8 +10,9 @@ from pathlib import Path
 from conftest import commit, git, make_repo
 
 from statusbot.charts import render_charts
+from statusbot.gitpages.publish import publish_site
+from statusbot.gitpages.tree import read_files
 from statusbot.history import CHART_DAYS, load, needed
-from statusbot.publish import publish_site, read_files
 from statusbot.summary import dumps, summary_path
 
 START = date(2025, 1, 1)

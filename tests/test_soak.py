@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import USER, bare_remote, commit, git, make_repo
 from freezegun import freeze_time
@@ -35,6 +36,8 @@ from github_server import FakeGitHub, deny, html_page, redirect_to_login
 
 from statusbot.checkpoint import POINTS
 from statusbot.cli import cli
+
+pytestmark = [pytest.mark.soak, pytest.mark.jekyll]
 
 SEED = 20260208
 CYCLES = int(os.environ.get("STATUSBOT_SOAK_CYCLES", "240"))

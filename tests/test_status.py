@@ -106,9 +106,9 @@ def test_failing_source_is_tracked_and_gets_a_stale_banner_after_the_limit(tmp_p
     assert "failing sources: none" in run_cli(root, "status").output
 
 
-def test_api_usage_goes_into_the_summary():
-    usage = health.reset_usage()
-    assert usage.describe() is None
-    usage.count(remaining=4990, limit=5000)
-    usage.count()
-    assert health.usage.describe() == "GitHub: 2 requests, 4990 of 5000 left"
+def test_api_usage_line_names_requests_and_the_limit_left():
+    assert health.usage_line(None) is None
+    assert health.usage_line({"requests": 0}) is None
+    stats = {"requests": 2, "remaining": 4990, "limit": 5000}
+    assert health.usage_line(stats) == "GitHub: 2 requests, 4990 of 5000 left"
+    assert health.usage_line({"requests": 1}) == "GitHub: 1 request"

@@ -14,6 +14,8 @@ from conftest import commit, make_repo
 
 from statusbot.commands import timer
 
+pytestmark = pytest.mark.systemd
+
 ANALYZE = shutil.which("systemd-analyze")
 
 

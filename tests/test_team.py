@@ -180,6 +180,7 @@ def test_note_for_someone_not_in_people_is_refused(team, run_cli):
     assert "--person 'Zed' is not one of the people (Ana Novak, Bea Roth)" in result.output
 
 
+@pytest.mark.jekyll
 def test_jekyll_builds_the_team_page_and_lists_a_persons_days(team, tmp_path):
     source, site = tmp_path / "branch", tmp_path / "_site"
     export(team, "gh-pages", source)

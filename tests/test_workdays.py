@@ -8,7 +8,13 @@ import pytest
 
 from statusbot.config import build
 from statusbot.errors import ConfigError
-from statusbot.workdays import covered_days, page_window, parse_workdays
+from statusbot.run.window import window_for
+from statusbot.workdays import covered_days, parse_workdays
+
+
+def page_window(day, timezone, workdays):
+    window = window_for(day, timezone, workdays)
+    return window.start, window.end
 
 
 @pytest.mark.parametrize(

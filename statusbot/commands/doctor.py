@@ -6,8 +6,6 @@ repository) ask GitHub itself, through the GitHub provider's client.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -75,25 +73,24 @@ def check_push(config: Config) -> Check:
     remote = config.publish_remote
     if remote is None:
         return Check("push access", None, "skipped: publish.remote is null (commit only)")
+    from statusbot.gitpages.git import Git, GitError, last_line
+    from statusbot.gitpages.refs import git_dir_of, read_ref
+
     branch = config.publish_branch
     ref = f"refs/heads/{branch}"
-    has_branch = subprocess.run(
-        ["git", "-C", str(config.publish_repo), "rev-parse", "-q", "--verify", ref],
-        capture_output=True, check=False,
-    ).returncode == 0  # fmt: skip
-    source = ref if has_branch else "HEAD"
-    proc = subprocess.run(
-        ["git", "-C", str(config.publish_repo), "push", "--dry-run", "--porcelain", remote,
-         f"{source}:refs/heads/{branch}"],
-        capture_output=True, text=True, check=False, timeout=120,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-    )  # fmt: skip
-    from statusbot.gitpages.git import last_line, redact
-
+    try:
+        git = Git(config.publish_repo)
+        source = ref if read_ref(git_dir_of(config.publish_repo), ref) else "HEAD"
+        proc = git.run(
+            "push", "--dry-run", "--porcelain", remote, f"{source}:{ref}",
+            env={"GIT_TERMINAL_PROMPT": "0"}, check=False, timeout=120,
+        )  # fmt: skip
+    except GitError as exc:
+        return Check("push access", False, exc.message)
     if proc.returncode == 0:
         return Check("push access", True, f"git push --dry-run to {remote}/{branch} succeeds")
-    reason = redact(last_line(proc.stderr.encode()) or f"git push exited {proc.returncode}")
-    if "rejected" in proc.stdout:
+    reason = git.redact(last_line(proc.stderr) or f"git push exited {proc.returncode}")
+    if b"rejected" in proc.stdout:
         return Check("push access", True, f"{remote} reachable; {branch} has moved (rebuilt)")
     fix = f"check the remote URL and your credentials for '{remote}'"
     return Check("push access", False, f"{reason}; {fix}")
@@ -101,12 +98,18 @@ def check_push(config: Config) -> Check:
 
 def check_render(config: Config, obj: Context) -> Check:
     """Check the site renders for today (in memory; nothing written)."""
-    from statusbot import pipeline
+    from statusbot.providers.registry import PROVIDERS
+    from statusbot.run.render import site_for_day
+    from statusbot.run.window import resolve_day
+    from statusbot.run.workspace import open_workspace, store_for
 
     try:
-        day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-        store = pipeline.store_for(config)
-        _facts, _sections, files = pipeline.render_all(config, day, store, dry_run=True)
+        day = resolve_day(obj.now, config.timezone, obj.day)
+        store = store_for(config)
+        _facts, _sections, files = site_for_day(
+            open_workspace(config, obj.now, store), day, dry_run=True,
+            providers=tuple(p for p in PROVIDERS if p.name != "github"),  # no requests, no cache
+        )  # fmt: skip
     except StatusbotError as exc:
         return Check("site renders", False, exc.message.replace("\n", "; "))
     except Exception as exc:  # a template error is a finding here, not a crash

@@ -13,9 +13,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from statusbot import pipeline
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
+from statusbot.gitpages.git import Git
+from statusbot.run.render import site_for_day
+from statusbot.run.window import resolve_day
+from statusbot.run.workspace import open_workspace, store_for
 from statusbot.state import write_atomic
 
 if TYPE_CHECKING:
@@ -30,9 +33,11 @@ INSTALL_HINT = "apt-get install jekyll ruby-jekyll-feed jekyll-theme-minima"
 
 def preview(obj: Context, config: Config, port: int) -> None:
     """Render the day over the Pages branch's tree, build it with jekyll, serve it until Ctrl-C."""
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    store = pipeline.store_for(config)
-    _facts, _sections, files = pipeline.render_all(config, day, store, dry_run=True)
+    day = resolve_day(obj.now, config.timezone, obj.day)
+    store = store_for(config)
+    _facts, _sections, files = site_for_day(
+        open_workspace(config, obj.now, store), day, dry_run=True
+    )
     if obj.dry_run:
         obj.say(f"dry run for {day}: would build {len(files)} changed files over the Pages tree")
         return
@@ -50,11 +55,8 @@ def preview(obj: Context, config: Config, port: int) -> None:
 def write_source(config: Config, files: dict[str, str], target: Path) -> Path:
     """Write the Pages branch's tree with this run's files over it; return the Jekyll source."""
     target.mkdir(parents=True)
-    done = subprocess.run(
-        ["git", "-C", str(config.publish_repo), "archive", "--format=tar",
-         f"refs/heads/{config.publish_branch}"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+    git = Git(config.publish_repo)
+    done = git.run("archive", "--format=tar", f"refs/heads/{config.publish_branch}", check=False)
     if done.returncode == 0:  # no branch yet: the preview shows this run's files alone
         with tarfile.open(fileobj=BytesIO(done.stdout)) as tar:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later

@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from statusbot import pipeline
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
-from statusbot.state import Store, write_atomic
+from statusbot.run.publish import Outcome, failed, failures_summary, publish
+from statusbot.run.window import resolve_day
+from statusbot.run.workspace import Workspace, open_workspace, store_for
+from statusbot.state import write_atomic
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
@@ -23,58 +25,53 @@ def run(obj: Context, config: Config, push: bool | None) -> None:
     """Publish the day under the run lock, record the run, print one summary line."""
     from statusbot import checkpoint, health, lock
 
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+    day = resolve_day(obj.now, config.timezone, obj.day)
     if obj.dry_run:
-        _publish(obj, config, day, push, None, None)
+        _publish(obj, open_workspace(config, obj.now), day, push, time.monotonic())
         return
-    store = pipeline.store_for(config)
-    with lock.run_lock(store.root, config.lock_wait) as held:
+    store = store_for(config)
+    with lock.run_lock(store.root, config.publish.lock_wait) as held:
         if not held.held:
             obj.say(held.busy_message())
             return
         checkpoint.reach("locked")
         started = time.monotonic()
-        usage = health.reset_usage()
         try:
-            outcome, summary = _publish(obj, config, day, push, started, store)
+            outcome, summary = _publish(
+                obj, open_workspace(config, obj.now, store), day, push, started
+            )
         except Exception as exc:
             message = exc.message if isinstance(exc, StatusbotError) else repr(exc)
             run = health.RunRecord(
                 obj.now, day.isoformat(), False, message.splitlines()[0],
                 time.monotonic() - started, error=message,
-                requests=usage.requests, rate_remaining=usage.remaining,
             )  # fmt: skip
             health.record(store, run)
             raise
         result = outcome.result
+        github = outcome.stats.get("github", {})
         checkpoint.reach("before-history")
         run = health.RunRecord(
             obj.now, day.isoformat(), True, summary, time.monotonic() - started,
             commit=result.commit, pushed=result.pushed,
-            requests=usage.requests, rate_remaining=usage.remaining,
+            requests=github.get("requests", 0), rate_remaining=github.get("remaining"),
         )  # fmt: skip
         health.record(store, run, outcome.failing)
 
 
 def _publish(
-    obj: Context,
-    config: Config,
-    day: date,
-    push: bool | None,
-    started: float | None,
-    store: Store | None,
-) -> tuple[pipeline.Outcome, str]:
-    """Run the pipeline and print its summary line; return the outcome and the line."""
+    obj: Context, workspace: Workspace, day: date, push: bool | None, started: float
+) -> tuple[Outcome, str]:
+    """Run the publish steps and print their summary line; return the outcome and the line."""
     from statusbot import health
+    from statusbot.markup import plural
 
-    started = time.monotonic() if started is None else started
-    outcome = pipeline.publish(
-        config, day, push=push, dry_run=obj.dry_run, now=obj.now, store=store
-    )
+    config = workspace.config
+    outcome = publish(workspace, day, push=push, dry_run=obj.dry_run)
     result = outcome.result
-    for line in pipeline.failures_summary(outcome.facts.failures):
+    for line in failures_summary(outcome.facts.failures):
         log.warning("stale source %s", line)
-    branch = config.publish_branch
+    branch = config.publish.branch
     where = f"{branch}:{_in_branch(config, outcome.page)}"
     if obj.dry_run:
         changed = ", ".join(result.changed) or "nothing"
@@ -87,11 +84,12 @@ def _publish(
         what = f"no change: {branch} is up to date"
     push_note = result.push_message or ("pushed" if result.pushed else "not pushed")
     parts = [what, push_note]
-    if outcome.facts.failures:
-        parts.append(f"{len(outcome.facts.failures)} failing source(s)")
+    failing = failed(outcome.facts)
+    if failing:
+        parts.append(f"{plural(len(failing), 'failing source')}")
     if outcome.squashed:
         parts.append(outcome.squashed)
-    requests = health.usage.describe()
+    requests = health.usage_line(outcome.stats.get("github"))
     if requests:
         parts.append(requests)
     seconds = time.monotonic() - started
@@ -105,14 +103,15 @@ def _publish(
 
 
 def _in_branch(config: Config, page: str) -> str:
-    return f"{config.publish_path}/{page}" if config.publish_path else page
+    return f"{config.publish.path}/{page}" if config.publish.path else page
 
 
 def render_to(obj: Context, config: Config, out: Path) -> None:
     """Write the site tree for the day into a folder."""
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
-    store = pipeline.store_for(config)
-    _facts, _sections, files = pipeline.render_all(config, day, store, obj.now, None, obj.dry_run)
+    from statusbot.run.render import site_for_day
+
+    day = resolve_day(obj.now, config.timezone, obj.day)
+    _facts, _sections, files = site_for_day(open_workspace(config, obj.now), day, obj.dry_run)
     if obj.dry_run:
         obj.say(f"dry run for {day}: would write {len(files)} files to {out}")
         return

@@ -5,14 +5,44 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from statusbot import pipeline
+import click
+
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
 from statusbot.markup import url as safe_url
 from statusbot.providers.records import deploy_record, note_record
+from statusbot.run.window import resolve_day
+from statusbot.run.workspace import store_for
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
+
+NOTE_MAX_KB = 64
+"""The longest note `note --file` reads, in KiB: a note is a few lines, not a log."""
+
+
+def note_text(text: str | None, text_file: str | None) -> str:
+    """Return the note: TEXT, or what --file F holds (- for stdin), of at most NOTE_MAX_KB."""
+    if (text is None) == (text_file is None):
+        raise click.UsageError("give the note as TEXT or with --file F (- for stdin), not both")
+    if text_file is None:
+        return text or ""
+    where = "stdin" if text_file == "-" else text_file
+    limit = NOTE_MAX_KB * 1024
+    try:
+        if text_file == "-":
+            data = click.get_binary_stream("stdin").read(limit + 1)
+        else:
+            with open(text_file, "rb") as stream:
+                data = stream.read(limit + 1)
+    except OSError as exc:
+        raise StatusbotError(f"--file {where}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise StatusbotError(f"--file {where}: the note is over {NOTE_MAX_KB} KB; shorten it")
+    try:
+        return data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError as exc:
+        raise StatusbotError(f"--file {where}: not UTF-8 text (byte offset {exc.start})") from None
 
 
 def record_note(
@@ -31,7 +61,7 @@ def record_note(
     if person is not None and person not in names:
         known = ", ".join(names) or "none configured"
         raise StatusbotError(f"--person {person!r} is not one of the people ({known})")
-    day = pipeline.resolve_day(obj.now, config.timezone, day)
+    day = resolve_day(obj.now, config.timezone, day)
     record = note_record(text, day, obj.now, risk, key_effort, person)
     _store(obj, config, record, f"note for {day}" + (f" (risk: {risk})" if risk else ""))
 
@@ -48,7 +78,7 @@ def record_deploy(
     """Store a deployment made outside GitHub."""
     if url and safe_url(url) is None:
         raise StatusbotError(f"--url {url!r}: only http and https links can be recorded")
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+    day = resolve_day(obj.now, config.timezone, obj.day)
     record = deploy_record(environment, version, status, url, note, day, obj.now)
     _store(obj, config, record, f"deploy of {version} to {environment} for {day}")
 
@@ -71,14 +101,14 @@ def record_metric(
         value = check_value(value)
     except ValueError as exc:
         raise StatusbotError(f"metric {name!r}: {exc}") from None
-    day = pipeline.resolve_day(obj.now, config.timezone, obj.day)
+    day = resolve_day(obj.now, config.timezone, obj.day)
     record = metric_record(name.strip(), value, unit.strip(), label.strip(), better, day, obj.now)
     what = f"metric {name.strip()}" + (f" ({label.strip()})" if label.strip() else "")
     _store(obj, config, record, f"{what} for {day}")
 
 
 def _store(obj: Context, config: Config, record: dict, what: str) -> None:
-    store = pipeline.store_for(config)
+    store = store_for(config)
     if obj.dry_run:
         obj.say(f"dry run: would record {what} in {store.root}")
         return

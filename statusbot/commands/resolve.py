@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from statusbot import pipeline
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
-from statusbot.providers.records import note_record
+from statusbot.providers.records import note_record, resolved_risks
+from statusbot.run.window import resolve_day
+from statusbot.run.workspace import store_for
+from statusbot.state import Store
 from statusbot.summary import CARRIED_LEVELS, risk_id
 
 if TYPE_CHECKING:
@@ -30,8 +32,12 @@ def record_resolution(
         )
     if not text.strip():
         raise StatusbotError("the note is empty")
-    day = pipeline.resolve_day(obj.now, config.timezone, day)
-    store = pipeline.store_for(config)
+    day = resolve_day(obj.now, config.timezone, day)
+    store = store_for(config)
+    known = open_risk_ids(config, store, day)
+    if rid not in known:
+        listed = ", ".join(sorted(known)) or "none"
+        raise StatusbotError(f"--resolve {rid}: no open risk has this id (open risks: {listed})")
     if obj.dry_run:
         obj.say(f"dry run: would record a note for {day} resolving risk {rid} in {store.root}")
         return
@@ -39,12 +45,29 @@ def record_resolution(
     obj.say(f"recorded note for {day} (resolves risk {rid})")
 
 
+def open_risk_ids(config: Config, store: Store, day: date) -> set[str]:
+    """Return the ids of the risks open now: noted here or open on the page, not yet resolved."""
+    from statusbot.history import load
+
+    noted = set()
+    for record in store.records():
+        if record.get("kind") == "note" and record.get("risk") in CARRIED_LEVELS:
+            try:
+                noted.add(risk_id(date.fromisoformat(record["day"]), record["text"]))
+            except (KeyError, TypeError, ValueError):
+                continue  # collect_records warns about malformed records
+    # The page's own list counts too: the risk may have been noted where another store lives.
+    history = load(config.publish_repo, config.publish_branch, config.publish_path, day)
+    on_page = {str(r["id"]) for r in history.previous_open_risks(day + timedelta(days=1))}
+    return (noted | on_page) - resolved_risks(store, date.max)
+
+
 def say_risk_id(
     obj: Context, config: Config, text: str, risk: str | None, day: date | None
 ) -> None:
     """Print the id of a risk that will carry over, so the person can resolve it later."""
     if risk in CARRIED_LEVELS and not obj.dry_run:
-        day = pipeline.resolve_day(obj.now, config.timezone, day)
+        day = resolve_day(obj.now, config.timezone, day)
         rid = risk_id(day, text)
         obj.say(
             f"risk id {rid}: it stays on later pages until `statusbot note --resolve {rid} TEXT`"

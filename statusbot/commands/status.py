@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from statusbot import health, pipeline
+from statusbot import health
+from statusbot.run.workspace import store_for
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
@@ -44,6 +45,6 @@ def show(obj: Context, config: Config) -> None:
     """Print the status report."""
     from statusbot.commands.timer import describe_timer, timer_state
 
-    history = health.load(pipeline.store_for(config))
+    history = health.load(store_for(config))
     for line in lines(history, describe_timer(timer_state())):
         obj.say(line)

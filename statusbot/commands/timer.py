@@ -114,16 +114,13 @@ def _path_arg(value: Path) -> str:
 
 def writable_paths(config: Config) -> list[Path]:
     """Return what the run writes: the Pages repo's git directory and the store."""
-    paths = []
-    done = subprocess.run(
-        ["git", "-C", str(config.publish_repo), "rev-parse", "--path-format=absolute",
-         "--git-common-dir"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode == 0 and done.stdout.strip():
-        paths.append(Path(done.stdout.strip()))
-    else:
-        paths.append(config.publish_repo)
+    from statusbot.gitpages.git import GitError
+    from statusbot.gitpages.refs import git_common_dir
+
+    try:
+        paths = [git_common_dir(config.publish_repo)]
+    except GitError:
+        paths = [config.publish_repo]
     if config.state_dir is not None:
         paths.append(config.state_dir)
     return paths

@@ -22,15 +22,23 @@ import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+from array import array
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from statusbot.errors import ReportError
 from statusbot.model import CoverageReport, SourceFailure
-from statusbot.providers.files import BadReport, collect_each, parse_xml, read_bytes
+from statusbot.providers.files import (
+    DEFAULT_MAX_REPORT_MB,
+    BadReport,
+    collect_each,
+    iter_lines,
+    iter_xml,
+    open_report,
+)
 
 FORMATS = ("cobertura", "jacoco", "coveragepy-json", "lcov", "gocover")
 NO_PACKAGE = "(no <package>)"
@@ -40,9 +48,7 @@ _GO_BLOCK = re.compile(
     r"(?P<file>.+):(?P<start>\d+\.\d+),(?P<end>\d+\.\d+) (?P<stmts>\d+) (?P<n>\d+)"
 )
 _LCOV_SOURCE = re.compile(r"^SF:", re.MULTILINE)
-
-Record = tuple[str, Hashable, int, int]
-"""One line or block: (package, position, weight in lines or statements, hits)."""
+_BIG = 2**62  # counts are stored as 64-bit integers; hits beyond this only need to be > 0
 
 
 @dataclass
@@ -59,49 +65,111 @@ class _Counts:
             self.covered += weight
 
 
-def parse_coverage(path: Path) -> CoverageReport:
+@dataclass
+class _Lines:
+    """Every line (or block) read, per (package, file), in compact arrays until counted."""
+
+    files: dict[tuple[str, str], tuple[array, array, array]] = field(default_factory=dict)
+
+    def add(self, package: str, file: str, position: int, weight: int, hits: int) -> None:
+        """Keep one line of a file: its position, weight in lines or statements, and hits."""
+        arrays = self.files.get((package, file))
+        if arrays is None:
+            arrays = self.files[(package, file)] = (array("q"), array("q"), array("q"))
+        if not -_BIG < position < _BIG or weight >= _BIG:
+            raise BadReport(f"line number out of range in {file!r:.80}")
+        arrays[0].append(position)
+        arrays[1].append(weight)
+        arrays[2].append(max(-_BIG, min(hits, _BIG)))
+
+    def counts(self) -> tuple[_Counts, dict[str, _Counts]]:
+        """Merge duplicate positions (hits summed) per package and overall, then count them."""
+        packages_of: dict[str, list[str]] = defaultdict(list)
+        for package, file in self.files:
+            packages_of[file].append(package)
+        total = _Counts()
+        packages: dict[str, _Counts] = defaultdict(_Counts)
+        for file, names in packages_of.items():  # one file at a time: small temporary dicts
+            overall: dict[int, list[int]] = {}
+            for package in names:
+                merged: dict[int, list[int]] = {}
+                for position, weight, hits in zip(*self.files[(package, file)], strict=True):
+                    merged.setdefault(position, [weight, 0])[1] += hits
+                for position, (weight, hits) in merged.items():
+                    packages[package].add(weight, hits > 0)
+                    overall.setdefault(position, [weight, 0])[1] += hits
+            for weight, hits in overall.values():
+                total.add(weight, hits > 0)
+        return total, dict(packages)
+
+
+def parse_coverage(path: Path, max_mb: float = DEFAULT_MAX_REPORT_MB) -> CoverageReport:
     """Return the line coverage of a report file in any of the supported formats."""
     try:
-        return _parse(path)
+        return _parse(path, max_mb)
     except BadReport as exc:
         raise ReportError(f"{path}: {exc}") from exc
 
 
-def collect_coverage(paths: Iterable[Path]) -> tuple[list[CoverageReport], list[SourceFailure]]:
+def collect_coverage(
+    paths: Iterable[Path], max_mb: float = DEFAULT_MAX_REPORT_MB
+) -> tuple[list[CoverageReport], list[SourceFailure]]:
     """Return the coverage of every readable file and one failure per unreadable one."""
-    return collect_each(paths, lambda path: [_parse(path)])
+    return collect_each(paths, lambda path: [_parse(path, max_mb)])
 
 
-def _parse(path: Path) -> CoverageReport:
-    """Tell the format by the content and read the report, or raise BadReport."""
-    data = read_bytes(path)
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return _parse_xml(path, parse_xml(data))
-    text = _decode(data)
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        total, packages = _coveragepy(_load_json(text))
-        return _report(path, "coveragepy-json", total, packages)
-    if _GO_MODE.match(stripped.partition("\n")[0]):
-        return _report(path, "gocover", *_merge(_gocover(text)))
-    if _LCOV_SOURCE.search(text):
-        return _report(path, "lcov", *_merge(_lcov(text)))
+def _parse(path: Path, max_mb: float) -> CoverageReport:
+    """Tell the format from the file's first bytes and stream the report, or raise BadReport."""
+    with open_report(path, max_mb) as (stream, head):
+        if head.startswith(b"<"):
+            return _parse_xml(path, stream)
+        if head.startswith((b"{", b"[")):
+            total, packages = _coveragepy(_load_json(_decode(stream.read())))
+            return _report(path, "coveragepy-json", total, packages)
+        start = head.decode("utf-8", errors="replace")  # the real decoding comes with the lines
+        if _GO_MODE.match(start.partition("\n")[0]):
+            return _report(path, "gocover", *_gocover(iter_lines(stream)))
+        if _LCOV_SOURCE.search(start):
+            return _report(path, "lcov", *_lcov(iter_lines(stream)))
     raise BadReport(
         "unknown coverage format (expected Cobertura or JaCoCo XML, coverage.py JSON, lcov"
         " or a Go coverprofile)"
     )
 
 
-def _parse_xml(path: Path, root: ET.Element) -> CoverageReport:
-    """Read a Cobertura or JaCoCo report from its root element."""
-    if root.tag == "coverage" and root.find("packages") is not None:
-        return _report(path, "cobertura", *_merge(_cobertura(root)))
+def _parse_xml(path: Path, stream: BinaryIO) -> CoverageReport:
+    """Read a Cobertura or JaCoCo report, refusing any other root element at its first tag."""
+    events = iter_xml(stream)
+    _start, root = next(events)
     if root.tag == "report":
-        return _report(path, "jacoco", *_merge(_jacoco(root)))
+        return _report(path, "jacoco", *_jacoco(_walk(root, events)))
+    if root.tag == "coverage":
+        seen, lines = _cobertura(_walk(root, events))
+        if seen:
+            return _report(path, "cobertura", *lines.counts())
     raise BadReport(
         f"root element is <{root.tag}>, expected <coverage> with <packages> (Cobertura)"
         " or <report> (JaCoCo)"
     )
+
+
+def _walk(
+    root: ET.Element, events: Iterator[tuple[str, ET.Element]]
+) -> Iterator[tuple[str, ET.Element, list[str]]]:
+    """Yield each event with the tags of the elements around it; forget elements once ended."""
+    stack, tags = [root], [root.tag]
+    for event, elem in events:
+        if event == "start":
+            yield event, elem, tags
+            stack.append(elem)
+            tags.append(elem.tag)
+            continue
+        stack.pop()
+        tags.pop()
+        yield event, elem, tags
+        elem.clear()
+        if stack:
+            stack[-1].remove(elem)
 
 
 def _report(path: Path, fmt: str, total: _Counts, packages: dict[str, _Counts]) -> CoverageReport:
@@ -120,57 +188,60 @@ def _report(path: Path, fmt: str, total: _Counts, packages: dict[str, _Counts]) 
     )
 
 
-def _merge(records: Iterable[Record]) -> tuple[_Counts, dict[str, _Counts]]:
-    """Merge duplicate positions (hits summed) per package and overall, then count them."""
-    merged: dict[tuple[str, Hashable], list[int]] = {}
-    for package, position, weight, hits in records:
-        merged.setdefault((package, position), [weight, 0])[1] += hits
-    overall: dict[Hashable, list[int]] = {}
-    packages: dict[str, _Counts] = defaultdict(_Counts)
-    for (package, position), (weight, hits) in merged.items():
-        packages[package].add(weight, hits > 0)
-        overall.setdefault(position, [weight, 0])[1] += hits
-    total = _Counts()
-    for weight, hits in overall.values():
-        total.add(weight, hits > 0)
-    return total, dict(packages)
+def _cobertura(events: Iterator[tuple[str, ET.Element, list[str]]]) -> tuple[bool, _Lines]:
+    """Keep the class-level lines of a Cobertura report; tell if the root has <packages>."""
+    lines = _Lines()
+    packages: list[str] = [NO_PACKAGE]  # the name of the innermost open <package>
+    filename = ""
+    seen = False
+    for event, elem, around in events:
+        outside_class = "class" not in around
+        if event == "start":
+            if elem.tag == "package" and outside_class:
+                packages.append(elem.get("name", ""))
+            elif elem.tag == "class" and outside_class:
+                filename = elem.get("filename") or elem.get("name") or ""
+            seen = seen or (elem.tag == "packages" and len(around) == 1)
+        # A class's own <lines><line>: not its methods' lines, nor those of a class inside it.
+        elif (
+            elem.tag == "line" and around[-2:] == ["class", "lines"] and around.count("class") == 1
+        ):
+            number = _count(elem.get("number"), "Cobertura line number")
+            hits = _count(elem.get("hits"), "Cobertura hits")
+            lines.add(packages[-1], filename, number, 1, hits)
+        elif elem.tag == "package" and outside_class:
+            packages.pop()
+    return seen, lines
 
 
-def _cobertura(root: ET.Element) -> Iterator[Record]:
-    """Yield the class-level lines of a Cobertura report."""
-    for package, cls in _classes(root, NO_PACKAGE):
-        filename = cls.get("filename") or cls.get("name") or ""
-        for line in cls.iterfind("lines/line"):
-            number = _count(line.get("number"), "Cobertura line number")
-            yield package, (filename, number), 1, _count(line.get("hits"), "Cobertura hits")
+def _jacoco(
+    events: Iterator[tuple[str, ET.Element, list[str]]],
+) -> tuple[_Counts, dict[str, _Counts]]:
+    """Count the source lines of a JaCoCo report: each <package>'s <sourcefile><line>."""
+    lines = _Lines()
+    packages: list[str] = []
+    source = ""
+    for event, elem, around in events:
+        if event == "start":
+            if elem.tag == "package":
+                packages.append(elem.get("name", ""))
+            elif elem.tag == "sourcefile" and around[-1] == "package":
+                source = elem.get("name", "")
+        elif elem.tag == "line" and around[-2:] == ["package", "sourcefile"]:
+            number = _count(elem.get("nr"), "JaCoCo line number")
+            name = packages[-1]
+            hits = _count(elem.get("ci"), "JaCoCo ci")
+            lines.add(name, f"{name}\x1f{source}", number, 1, hits)
+        elif elem.tag == "package":
+            packages.pop()
+    return lines.counts()
 
 
-def _classes(elem: ET.Element, package: str) -> Iterator[tuple[str, ET.Element]]:
-    """Yield each <class> with the name of the <package> it is in."""
-    for child in elem:
-        if child.tag == "package":
-            yield from _classes(child, child.get("name", ""))
-        elif child.tag == "class":
-            yield package, child
-        else:
-            yield from _classes(child, package)
-
-
-def _jacoco(root: ET.Element) -> Iterator[Record]:
-    """Yield the source lines of a JaCoCo report."""
-    for package in root.iter("package"):
-        name = package.get("name", "")
-        for source in package.iterfind("sourcefile"):
-            for line in source.iterfind("line"):
-                number = _count(line.get("nr"), "JaCoCo line number")
-                position = (name, source.get("name", ""), number)
-                yield name, position, 1, _count(line.get("ci"), "JaCoCo ci")
-
-
-def _lcov(text: str) -> Iterator[Record]:
-    """Yield the DA records of an lcov tracefile."""
+def _lcov(lines: Iterable[str]) -> tuple[_Counts, dict[str, _Counts]]:
+    """Count the DA records of an lcov tracefile, merged per source file."""
+    found = _Lines()
     source: str | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if line.startswith("SF:"):
             source = line[3:]
@@ -182,12 +253,15 @@ def _lcov(text: str) -> Iterator[Record]:
                 raise BadReport(f"bad lcov DA record (line {number})")
             where = f"lcov DA record (line {number})"
             hits = _count(fields[1], where)
-            yield _directory(source), (source, _count(fields[0], where)), 1, hits
+            found.add(_directory(source), source, _count(fields[0], where), 1, hits)
+    return found.counts()
 
 
-def _gocover(text: str) -> Iterator[Record]:
-    """Yield the blocks of a Go coverprofile, weighted by their statements."""
-    for number, raw in enumerate(text.splitlines(), start=1):
+def _gocover(lines: Iterable[str]) -> tuple[_Counts, dict[str, _Counts]]:
+    """Count the blocks of a Go coverprofile, weighted by their statements."""
+    found = _Lines()
+    blocks: dict[str, dict[str, int]] = defaultdict(dict)  # file -> block -> its position
+    for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("mode:"):
             continue
@@ -195,8 +269,10 @@ def _gocover(text: str) -> Iterator[Record]:
         if match is None:
             raise BadReport(f"bad coverprofile block (line {number})")
         file = match["file"]
-        position = (file, match["start"], match["end"])
-        yield _directory(file), position, int(match["stmts"]), int(match["n"])
+        known = blocks[file]
+        position = known.setdefault(f"{match['start']},{match['end']}", len(known))
+        found.add(_directory(file), file, position, int(match["stmts"]), int(match["n"]))
+    return found.counts()
 
 
 def _coveragepy(data: Any) -> tuple[_Counts, dict[str, _Counts]]:

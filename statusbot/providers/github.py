@@ -85,11 +85,11 @@ def api_url(settings: GitHubSettings) -> str:
 
 def api_url_origin(settings: GitHubSettings) -> tuple[str, str]:
     """Return the REST API root and where it came from; a bad $GITHUB_API_URL is a ConfigError."""
-    from statusbot.config import _check_api_url
+    from statusbot.config.options import check_api_url
 
     value = os.environ.get("GITHUB_API_URL", "").strip()
     if value:
-        problem = _check_api_url(value)
+        problem = check_api_url(value)
         if problem:
             raise ConfigError(f"GITHUB_API_URL (environment): {problem}")
         return value.rstrip("/"), "$GITHUB_API_URL"

@@ -15,12 +15,25 @@ from pathlib import Path
 from typing import Any
 
 from statusbot.model import Metric, SourceFailure
+from statusbot.providers.files import DEFAULT_MAX_REPORT_MB, BadReport, collect_each, read_bytes
 from statusbot.state import Store
 
 log = logging.getLogger(__name__)
 
 METRIC_SNAPSHOTS = "metric-snapshots.json"
-TIME_UNITS = ("s", "ms", "us", "µs", "ns", "sec", "secs", "second", "seconds", "min", "mins")
+TIME_UNITS: tuple[str, ...] = (
+    "s",
+    "ms",
+    "us",
+    "µs",
+    "ns",
+    "sec",
+    "secs",
+    "second",
+    "seconds",
+    "min",
+    "mins",
+)
 TIME_UNITS += ("minute", "minutes", "h", "hr", "hrs", "hour", "hours")
 BETTER = ("lower", "higher")
 
@@ -79,11 +92,9 @@ def _metric(entry: Any, at: datetime | None, source: str) -> Metric:
     return Metric(name.strip(), value, unit.strip(), label.strip(), better, at, source)
 
 
-def parse_metrics_file(path: Path) -> list[Metric]:
+def parse_metrics_file(path: Path, max_mb: float = DEFAULT_MAX_REPORT_MB) -> list[Metric]:
     """Return the metrics of one JSON file, or raise BadReport saying what is wrong."""
-    from statusbot.providers.files import BadReport, read_bytes  # XML parsers: import on use
-
-    data = read_bytes(path)
+    data = read_bytes(path, max_mb)
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -101,11 +112,11 @@ def parse_metrics_file(path: Path) -> list[Metric]:
         raise BadReport(str(exc)) from exc
 
 
-def collect_metric_files(paths: list[Path]) -> tuple[list[Metric], list[SourceFailure]]:
+def collect_metric_files(
+    paths: list[Path], max_mb: float = DEFAULT_MAX_REPORT_MB
+) -> tuple[list[Metric], list[SourceFailure]]:
     """Return the metrics of every readable file and one failure per bad file."""
-    from statusbot.providers.files import collect_each
-
-    return collect_each(paths, parse_metrics_file)
+    return collect_each(paths, lambda path: parse_metrics_file(path, max_mb))
 
 
 def recorded_metrics(store: Store, day: date) -> list[Metric]:

@@ -4,7 +4,7 @@ The branch is generated, so nothing of the tree is lost: the new root holds the 
 newest folded commit, and the newer commits are replayed on it with their own trees, messages,
 authors and dates (so the rewrite is deterministic). Pushing the rewrite needs a force; it is a
 `--force-with-lease` on the remote commit this clone last saw, so another machine's push is
-never overwritten.
+never overwritten. A branch checked out in a worktree is never rewritten.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from statusbot.errors import PublishError
-from statusbot.gitpages.git import Git, last_line
-from statusbot.publish import PUSH_TIMEOUT, _check_branch, _read_refs, _update_ref
+from statusbot.gitpages.commits import commit_tree, with_trailer
+from statusbot.gitpages.git import Git
+from statusbot.gitpages.names import check_branch
+from statusbot.gitpages.push import push_with_lease
+from statusbot.gitpages.refs import read_refs, repo_dirs, update_ref
+from statusbot.gitpages.worktrees import refuse_checked_out
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,12 @@ def squash_history(
     push: bool = False,
 ) -> str | None:
     """Fold commits of `branch` older than `older_than` into a root commit; return a note."""
-    _check_branch(branch)
+    check_branch(branch)
     git = Git(repo)
+    refuse_checked_out(repo_dirs(git).git_dir, branch)
     ref = f"refs/heads/{branch}"
     tracking = f"refs/remotes/{remote}/{branch}" if remote else None
-    refs = _read_refs(git, ref, tracking)
+    refs = read_refs(git, ref, tracking)
     if ref not in refs:
         return None
     tip = refs[ref][0]
@@ -65,14 +69,14 @@ def squash_history(
     count = len(commits) - base
     day = datetime.fromtimestamp(commits[base].time, older_than.tzinfo).date()
     message = f"statusbot: Pages history up to {day} folded into one commit ({count} commits)\n"
-    new = _commit_tree(git, commits[base], message, None)
+    new = _replay(git, commits[base], with_trailer(message), None)
     for old in reversed(commits[:base]):
-        new = _commit_tree(git, old, old.message, new)
-    _update_ref(git, ref, new, tip, message)
+        new = _replay(git, old, old.message, new)
+    update_ref(git, ref, new, tip, message)
     note = f"squashed {count} commits up to {day} into one root commit"
     log.info("%s on %s: %s -> %s", note, branch, tip[:7], new[:7])
     if push and remote and tracking:
-        note += "; " + _push_with_lease(git, remote, branch, new, tip)
+        note += "; " + push_with_lease(git, remote, branch, new, tip)
     return note
 
 
@@ -97,31 +101,7 @@ def _first_parent_log(git: Git, tip: str) -> list[_Commit]:
     return commits
 
 
-def _commit_tree(git: Git, like: _Commit, message: str, parent: str | None) -> str:
+def _replay(git: Git, like: _Commit, message: str, parent: str | None) -> str:
     """Write a commit with `like`'s tree, authors and dates on `parent`; return its id."""
-    parents = ["-p", parent] if parent else []
     text = message.rstrip("\n") + "\n"
-    proc = git.run("commit-tree", like.tree, *parents, input=text.encode(), env=like.env)
-    return proc.stdout.decode().strip()
-
-
-def _push_with_lease(git: Git, remote: str, branch: str, new: str, expected: str) -> str:
-    """Force the rewritten branch out, only if the remote is still at `expected`."""
-    spec = f"refs/heads/{branch}:refs/heads/{branch}"
-    proc = git.run(
-        "push", "--porcelain", f"--force-with-lease=refs/heads/{branch}:{expected}",
-        remote, spec, env={"GIT_TERMINAL_PROMPT": "0"}, check=False, timeout=PUSH_TIMEOUT,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        reason = last_line(proc.stderr) or "rejected"
-        for line in proc.stdout.decode("utf-8", "replace").splitlines():
-            fields = line.split("\t")
-            if len(fields) >= 3 and fields[1] == spec:
-                reason = fields[2]
-        raise PublishError(
-            git.redact(
-                f"push of the squashed branch '{branch}' to '{remote}' failed: {reason} "
-                "(the next run rebuilds on the remote's commit)"
-            )
-        )
-    return f"pushed with --force-with-lease over {expected[:7]}"
+    return commit_tree(git, like.tree, [parent] if parent else [], text, like.env)

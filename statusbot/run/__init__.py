@@ -1,0 +1,1 @@
+"""One run of statusbot: the day's window, the workspace, collect, render and publish steps."""
