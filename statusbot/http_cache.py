@@ -112,8 +112,19 @@ class CachingAdapter(HTTPAdapter):
         self.deadline = self.clock() + budget
         self.stats = Stats()
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # requests' stubs spell the timeout narrower
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         """Send one request the cheap way; see the module docstring."""
+        kwargs: dict[str, Any] = dict(
+            stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
         url = request.url or ""
         bucket = bucket_of(url)
         self._check_budget(bucket)
