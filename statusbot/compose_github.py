@@ -101,7 +101,9 @@ def _details(pr: PullRequest, state: bool = True) -> str:
                     pr.review_decision or "", "ready for review"
                 )
             )
-        if pr.ci_state:
+        if pr.ci_unknown:
+            parts.append(f"CI unknown: {pr.ci_unknown}")
+        elif pr.ci_state:
             parts.append(f"CI {pr.ci_state}")
     return f" ({', '.join(parts)})" if parts else ""
 

@@ -7,6 +7,7 @@ which costs nothing of GitHub's primary rate limit, back into the remembered 200
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -37,7 +38,15 @@ KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Link", "X-GitHub-Media
 
 
 class BudgetExhausted(Exception):
-    """The cycle must stop: out of time, or the rate limit's reserve is reached."""
+    """The cycle must stop: out of time (bucket None), or a bucket's reserve is reached."""
+
+    def __init__(self, message: str, bucket: str | None = None) -> None:
+        super().__init__(message)
+        self.bucket = bucket
+
+
+class UnexpectedAnswer(requests.RequestException):
+    """An answer that is not GitHub's API speaking: a redirect, or a 2xx that is not JSON."""
 
 
 @dataclass
@@ -48,11 +57,30 @@ class Stats:
     not_modified: int = 0
     retries: int = 0
     by_bucket: dict[str, int] = field(default_factory=dict)  # answers other than 304
+    asked: dict[str, int] = field(default_factory=dict)  # requests per bucket, 304s included
     remaining: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # limit, left, reset
 
     def counted(self, bucket: str) -> int:
         """Return how many requests of a bucket were not answered 304."""
         return self.by_bucket.get(bucket, 0)
+
+    def as_dict(self) -> dict[str, int | None]:
+        """Return the cycle's figures for the run record: requests, rate-limited ones, what is left.
+
+        A 304 costs nothing of the core bucket; a search is counted even when revalidated.
+        """
+        core = self.remaining.get("core")
+        search = self.remaining.get("search")
+        return {
+            "requests": self.sent,
+            "not_modified": self.not_modified,
+            "retries": self.retries,
+            "rate_limited_requests": self.counted("core") + self.asked.get("search", 0),
+            "remaining": core[1] if core else None,
+            "limit": core[0] if core else None,
+            "search_remaining": search[1] if search else None,
+            "search_limit": search[0] if search else None,
+        }
 
 
 def bucket_of(url: str) -> str:
@@ -84,8 +112,19 @@ class CachingAdapter(HTTPAdapter):
         self.deadline = self.clock() + budget
         self.stats = Stats()
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # requests' stubs spell the timeout narrower
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         """Send one request the cheap way; see the module docstring."""
+        kwargs: dict[str, Any] = dict(
+            stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
         url = request.url or ""
         bucket = bucket_of(url)
         self._check_budget(bucket)
@@ -98,11 +137,16 @@ class CachingAdapter(HTTPAdapter):
             elif entry and entry.get("last_modified"):
                 request.headers["If-Modified-Since"] = entry["last_modified"]
         response = self._send_with_retries(request, bucket, kwargs)
-        if response.status_code == 304 and entry is not None:
+        self.stats.asked[bucket] = self.stats.asked.get(bucket, 0) + 1
+        if response.status_code == 304 and entry is not None and key is not None:
             self.stats.not_modified += 1
+            if _json_body(entry.get("body", "").encode("utf-8")) is None:
+                del self.entries[key]  # a bad answer kept by an older version: fetch it afresh
+                raise UnexpectedAnswer("a remembered GitHub answer was not JSON; dropped it")
             entry["seen"] = self.day
             return _replayed(entry, response)
         self.stats.by_bucket[bucket] = self.stats.by_bucket.get(bucket, 0) + 1
+        _check_answer(response)
         if key and response.status_code == 200:
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
@@ -189,7 +233,36 @@ class CachingAdapter(HTTPAdapter):
         if reset and reset <= time.time():  # a new window has begun since we last heard
             return
         if left <= max(1, limit // 100):
-            raise BudgetExhausted(f"the GitHub {bucket} rate limit is nearly used up ({left} left)")
+            raise BudgetExhausted(
+                f"the GitHub {bucket} rate limit is nearly used up ({left} left)", bucket
+            )
+
+
+def _check_answer(response: requests.Response) -> None:
+    """Refuse what is not the API speaking: any redirect (a sign-in page), a 2xx without JSON."""
+    status = response.status_code
+    where = urlsplit(response.headers.get("Location", "")).path
+    if status == 301 and "/repos" in where:
+        return  # a renamed repository (/repos/... or /repositories/ID/...): PyGithub follows it
+    if 300 <= status < 400:
+        where = where[:80] or "nowhere"
+        response.close()
+        raise UnexpectedAnswer(f"GitHub redirected to {where} ({status}) instead of answering")
+    if 200 <= status < 300 and status != 204 and _json_body(response.content) is None:
+        kind = response.headers.get("Content-Type", "no type").split(";")[0].strip()[:40]
+        raise UnexpectedAnswer(
+            f"GitHub answered {status} with {kind or 'no type'}, not JSON "
+            "(a sign-in page, or an API URL without /api/v3?)"
+        )
+
+
+def _json_body(content: bytes) -> Any:
+    """Return the JSON object or list a body holds, or None."""
+    try:
+        value = json.loads(content)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict | list) else None
 
 
 def _replayed(entry: dict[str, Any], fresh: requests.Response) -> requests.Response:

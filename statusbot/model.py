@@ -232,6 +232,7 @@ class PullRequest:
     head_branch: str | None = None
     head_sha: str | None = None
     ci_state: str | None = None  # passing, failing, pending; None without checks
+    ci_unknown: str | None = None  # why CI is unknown: "no permission to read checks"
     failing_checks: tuple[str, ...] = ()
     opened_at: datetime | None = None
     updated_at: datetime | None = None
@@ -278,6 +279,7 @@ class StaleSource:
     source: str
     fetched_at: datetime | None
     reason: str
+    partial: bool = False  # some facts may be missing (not only older), as reason says
 
 
 @dataclass(frozen=True)

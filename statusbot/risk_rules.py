@@ -218,11 +218,14 @@ def stale_sources(facts: Facts) -> list[Risk]:
     risks = []
     for stale in facts.stale:
         source = md.text(stale.source, 40)
+        reason = md.text(stale.reason, 400 if stale.partial else 200)
         if stale.fetched_at is None:
-            text = f"{source} facts unavailable: {md.text(stale.reason, 200)}"
+            text = f"{source} facts {'are partial' if stale.partial else 'unavailable'}: {reason}"
         else:
-            at = stale.fetched_at.astimezone(ZoneInfo(facts.timezone)).strftime("%H:%M")
-            text = f"{source} facts as of {at} ({md.text(stale.reason, 200)})"
+            fetched = stale.fetched_at.astimezone(ZoneInfo(facts.timezone))
+            at = fetched.strftime("%H:%M" if fetched.date() == facts.day else "%Y-%m-%d %H:%M")
+            partly = "partial: " if stale.partial else ""
+            text = f"{source} facts as of {at} ({partly}{reason})"
         risks.append(Risk("medium", text))
     for failure in facts.failures:
         risks.append(

@@ -5,7 +5,13 @@ headers), filled with this server's own data and with every api.github.com URL r
 server's own base URL, because PyGithub refuses URLs whose host or port differ from its base URL.
 It speaks: Link pagination (per_page, page), ETag / If-None-Match -> 304, X-RateLimit-* headers
 for the core and search buckets, 401 for a wrong token, 403 when a bucket is empty (with its
-reset), and injected failures: secondary limits with Retry-After, 404, 5xx and slow answers.
+reset), and injected failures: secondary limits with Retry-After, 404, 5xx and slow answers,
+and the answers of a bad day: a 200 carrying an HTML page (a proxy's sign-in page), a 302 to
+/login with an empty body, 403 "Resource not accessible by personal access token" (a fine-grained
+token without a permission), and searches answered with `incomplete_results: true`. Search behaves
+as github.com's does at its edges: a `repo:` qualifier naming a repository that does not exist
+fails the whole search with 422, and at most 1,000 results are given (`total_count` says how
+many matched; a page past the 1,000th result is a 422).
 It counts requests per bucket; a 304 costs nothing of the core bucket, as on GitHub. Searches
 are always counted (we do not assume GitHub lets a revalidated search go free).
 
@@ -42,6 +48,12 @@ DROPPED = {"transfer-encoding", "content-encoding", "content-length", "date", "s
 DROPPED |= {"etag", "last-modified", "connection", "server"}
 DROPPED |= {h.lower() for h in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")}
 DROPPED |= {"x-ratelimit-used", "x-ratelimit-resource"}
+SEARCH_CAP = 1000  # github.com gives at most this many results per search
+NOT_ACCESSIBLE = "Resource not accessible by personal access token"
+SIGN_IN_PAGE = (
+    "<!DOCTYPE html><html><head><title>Sign in</title></head>"
+    '<body><form action="/login" method="post">Sign in to continue</form></body></html>'
+)
 SECONDARY = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 )
@@ -147,6 +159,7 @@ class FakeGitHub:
         self.lock = threading.Lock()
         self.base_url = ""
         self.scopes: str | None = None  # X-OAuth-Scopes of a classic token; None: fine-grained
+        self.incomplete = 0  # this many next searches time out: incomplete_results, an item short
         self._httpd: ThreadingHTTPServer | None = None
 
     # ---- data ------------------------------------------------------------------------------
@@ -194,9 +207,14 @@ class FakeGitHub:
         message: str = "Server Error",
         headers: dict[str, str] | None = None,
         delay: float = 0.0,
+        body: Any = None,
     ) -> None:
-        """Answer the next `times` requests whose path contains `match` with `status`."""
-        body = {"message": message, "documentation_url": "https://docs.github.com/rest"}
+        """Answer the next `times` requests whose path contains `match` with `status`.
+
+        The body is GitHub's error JSON with `message`, or `body` as given (text is sent as is).
+        """
+        if body is None:
+            body = {"message": message, "documentation_url": "https://docs.github.com/rest"}
         self.failures.append(Failure(match, status, times, body, headers or {}, delay))
 
     def reset_counts(self) -> None:
@@ -257,6 +275,9 @@ class FakeGitHub:
                 "documentation_url": "https://docs.github.com/rest/rate-limit",
             }
             return self._finish(bucket, 403, body, {}, count=False)
+        refused = self._search_refusal(path, query)
+        if refused is not None:
+            return self._finish(bucket, 422, refused, {})
         found = self._route(path, query)
         if found is None:
             body = {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
@@ -371,7 +392,7 @@ class FakeGitHub:
                 body = copy.deepcopy(_sample("pull-commits")["body"][0])
                 body.update(sha=m.group(1), url=f"{self._api(repo)}/commits/{m.group(1)}")
                 return "pull-commits", body, None
-            m = re.fullmatch(r"/commits/([0-9a-f]+)/(check-runs|status)", rest)
+            m = re.fullmatch(r"/commits/([^/]+)/(check-runs|status)", rest)
             if m:
                 pull = next((p for p in self._repo_pulls(repo) if p.head_sha == m.group(1)), None)
                 if m.group(2) == "check-runs":
@@ -405,6 +426,36 @@ class FakeGitHub:
         return [p for (r, _n), p in self.pulls.items() if r == repo]
 
     # ---- search ----------------------------------------------------------------------------
+    def _search_refusal(self, path: str, query: dict[str, str]) -> dict[str, Any] | None:
+        """Return github.com's 422 for a search it refuses, or None."""
+        if path != "/search/issues":
+            return None
+        per_page = min(100, int(query.get("per_page", 30)))
+        if int(query.get("page", 1)) * per_page > SEARCH_CAP + per_page - 1:
+            return {
+                "message": "Only the first 1000 search results are available",
+                "documentation_url": "https://docs.github.com/v3/search/",
+            }
+        repos = [t[5:] for t in shlex.split(query.get("q", "")) if t.startswith("repo:")]
+        with self.lock:
+            missing = [r for r in repos if r not in self.repos]
+        if not missing:
+            return None
+        return {
+            "message": "Validation Failed",
+            "errors": [
+                {
+                    "message": "The listed users and repositories cannot be searched either "
+                    "because the resources do not exist or you do not have permission to "
+                    "view them.",
+                    "resource": "Search",
+                    "field": "q",
+                    "code": "invalid",
+                }
+            ],
+            "documentation_url": "https://docs.github.com/v3/search/",
+        }
+
     def _search(self, q: str) -> dict[str, Any]:
         terms = shlex.split(q)
         repos = [t[5:] for t in terms if t.startswith("repo:")]
@@ -417,8 +468,13 @@ class FakeGitHub:
             if all(self._matches(pull, t) for t in terms):
                 found.append(pull)
         found.sort(key=lambda p: (p.updated, p.repo, p.number), reverse=True)
-        items = [self._search_item(p) for p in found]
-        return {"total_count": len(items), "incomplete_results": False, "items": items}
+        total = len(found)
+        items = [self._search_item(p) for p in found[:SEARCH_CAP]]
+        incomplete = self.incomplete > 0
+        if incomplete:  # GitHub's search timed out: fewer results, and it says so
+            self.incomplete -= 1
+            items = items[:-1]
+        return {"total_count": total, "incomplete_results": incomplete, "items": items}
 
     def _matches(self, pull: Pull, term: str) -> bool:
         negate = term.startswith("-")
@@ -433,6 +489,10 @@ class FakeGitHub:
             ok = pull.draft == (value == "true")
         elif key in ("updated", "created"):
             moment = iso(pull.updated if key == "updated" else pull.created) or ""
+            low, dots, high = value.partition("..")
+            if dots:  # an inclusive range, as GitHub reads `updated:A..B`
+                stamp = moment if "T" in low else moment[:10]
+                return (low <= stamp <= high) != negate
             for op in (">=", "<=", ">", "<"):
                 if value.startswith(op):
                     bound = value[len(op) :]
@@ -712,3 +772,19 @@ def secondary_limit(server: FakeGitHub, match: str, retry_after: int = 1, times:
     server.fail(
         match, 403, times=times, message=SECONDARY, headers={"Retry-After": str(retry_after)}
     )
+
+
+def html_page(server: FakeGitHub, match: str, times: int = 1) -> None:
+    """Answer with 200 and an HTML page, as a proxy's sign-in page or a GHE web host does."""
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    server.fail(match, 200, times=times, headers=headers, body=SIGN_IN_PAGE)
+
+
+def redirect_to_login(server: FakeGitHub, match: str, times: int = 1) -> None:
+    """Answer with 302 Location: /login and an empty body, as a sign-in proxy does."""
+    server.fail(match, 302, times=times, headers={"Location": "/login"}, body="")
+
+
+def deny(server: FakeGitHub, match: str, times: int = 1000) -> None:
+    """Answer 403 as GitHub does to a fine-grained token without the permission."""
+    server.fail(match, 403, times=times, message=NOT_ACCESSIBLE)

@@ -42,7 +42,7 @@ def test_bad_github_keys_are_listed_at_once(tmp_path):
         f"{label}: github.token: unknown key",
         f"{label}: publish.allow_private_data: expected true or false, got a string",
         f"{label}: github.repos: expected owner/name, not 'noslash'",
-        f"{label}: github.api_url: expected an http(s) URL, not 'ftp://x'",
+        f"{label}: github.api_url: expected an https URL, not 'ftp://x'",
         f"{label}: github.stale_review_days: expected a whole number >= 0, got -1",
         f"{label}: github.workflow_runs: expected true or false, got a string",
     ]

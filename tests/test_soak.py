@@ -3,8 +3,9 @@
 Each cycle may add facts (a commit, a note), then injects at most one fault, chosen with a fixed
 seed, and runs `statusbot publish` at the cycle's simulated time (freezegun in process; git gets
 the same time through GIT_*_DATE). Faults are entries of FAULTS: a name, a weight and a function
-that runs the cycle its way. GitHub faults (5xx, timeouts, rate-limit 403s) plug in the same way
-once the loopback GitHub server exists: add entries that set the server's next answers.
+that runs the cycle its way. GitHub faults (5xx, timeouts, rate-limit 403s, HTML 200 bodies,
+302 redirects to /login, 403 "Resource not accessible" on checks, incomplete searches) set the
+loopback GitHub server's next answers; no pull request shown before such a cycle is lost by it.
 
 At the end: every day that had facts has its page with every fact known at its last good run,
 no page is corrupt, there is no merge, empty or duplicate commit, nothing pushed elsewhere was
@@ -31,7 +32,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import USER, bare_remote, commit, git, make_repo
 from freezegun import freeze_time
-from github_server import FakeGitHub
+from github_server import FakeGitHub, deny, html_page, redirect_to_login
 
 from statusbot.checkpoint import POINTS
 from statusbot.cli import cli
@@ -186,22 +187,40 @@ def cycle_two_at_once(soak: Soak) -> None:
     soak.outcomes["gave way to a concurrent run"] += 1
 
 
-def github_fault(soak: Soak, **failure: object) -> None:
-    """Run a cycle while GitHub fails; the page keeps the last GitHub facts, marked stale."""
+def shown_pulls(soak: Soak) -> set[str]:
+    """Return the pull requests the day's page links to now (none before its first page)."""
+    try:
+        page = git(soak.site, "show", f"gh-pages:_posts/{soak.day()}-daily-status.md")
+    except subprocess.CalledProcessError:
+        return set()
+    return set(re.findall(r"/pull/(\d+)\)", page))
+
+
+def github_fault(
+    soak: Soak, inject: Callable[[FakeGitHub], None] | None = None, marked: bool = True,
+    **failure: object,
+) -> None:  # fmt: skip
+    """Run a cycle while GitHub fails; the page keeps every pull request it showed, and says so."""
     gh = soak.github
     assert gh is not None
+    before = shown_pulls(soak)
     delay = failure.pop("server_delay", 0.0)
     if failure:
         gh.fail("/", times=100, **failure)  # type: ignore[arg-type]
+    if inject is not None:
+        inject(gh)
     gh.delay = float(delay)  # type: ignore[arg-type]
     try:
         code = soak.run()
     finally:
         gh.failures.clear()
         gh.delay = 0.0
+        gh.incomplete = 0
     assert code == 0, soak.outputs[-1]
     page = git(soak.site, "show", f"gh-pages:_posts/{soak.day()}-daily-status.md")
-    assert "GitHub facts as of" in page, page  # the page says its GitHub facts are stale
+    assert before <= shown_pulls(soak), (before, page)  # no fact lost because GitHub failed
+    if marked:  # the page says its GitHub facts are stale, partial or unavailable
+        assert re.search(r"GitHub facts (as of|are partial|unavailable)", page), page
     soak.outcomes["exit 0 (GitHub failing)"] += 1
 
 
@@ -222,12 +241,36 @@ def cycle_github_timeout(soak: Soak) -> None:
     github_fault(soak, server_delay=1.5)
 
 
+def cycle_github_html(soak: Soak) -> None:
+    """Every answer is a 200 carrying an HTML sign-in page."""
+    github_fault(soak, lambda gh: html_page(gh, "/", times=100))
+
+
+def cycle_github_redirect(soak: Soak) -> None:
+    """Every answer is a 302 to /login with an empty body."""
+    github_fault(soak, lambda gh: redirect_to_login(gh, "/", times=100))
+
+
+def cycle_github_no_checks_permission(soak: Soak) -> None:
+    """The token may not read check runs (a day without open pull requests asks none)."""
+    github_fault(soak, lambda gh: deny(gh, "/check-runs", times=100), marked=False)
+
+
+def cycle_github_incomplete(soak: Soak) -> None:
+    """Every search times out on GitHub's side: incomplete results, one short."""
+    github_fault(soak, lambda gh: setattr(gh, "incomplete", 100))
+
+
 # name -> (weight, cycle).
 FAULTS: dict[str, tuple[float, Callable[[Soak], None]]] = {
-    "none": (0.68, cycle_clean),
+    "none": (0.58, cycle_clean),
     "github 5xx": (0.04, cycle_github_5xx),
     "github rate limited": (0.03, cycle_github_rate_limited),
     "github timeout": (0.01, cycle_github_timeout),
+    "github html 200": (0.025, cycle_github_html),
+    "github 302 to /login": (0.025, cycle_github_redirect),
+    "github checks 403": (0.025, cycle_github_no_checks_permission),
+    "github incomplete search": (0.025, cycle_github_incomplete),
     "remote moved": (0.10, cycle_remote_moved),
     "network down": (0.08, cycle_network_down),
     "killed mid-run": (0.03, cycle_killed),

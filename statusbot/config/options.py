@@ -77,9 +77,28 @@ def check_repo_names(value: Any) -> str | None:
 
 
 def check_api_url(value: Any) -> str | None:
-    """Refuse an API root that is not an http(s) URL."""
-    if not value.startswith(("https://", "http://")):
-        return f"expected an http(s) URL, not {value!r}"
+    """Allow https, or plain http to a loopback address only: the token goes with each request."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        host, parts = "", urlsplit("")
+    if parts.scheme not in ("https", "http") or not host:
+        return f"expected an https URL, not {value!r}"
+    if parts.scheme == "http":
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            return (
+                f"plain http sends the token in the clear: use https, not {value!r} "
+                "(http is allowed only to a loopback address)"
+            )
     return None
 
 

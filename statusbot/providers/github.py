@@ -2,8 +2,12 @@
 
 One cycle spends the search API once per person and query, then fetches details only for pull
 requests whose `updated_at` moved since the last cycle; every other GET goes out conditionally
-(http_cache), so a cycle in which nothing changed costs no core rate limit at all. When GitHub
-fails, the day's last known facts come back from the store, marked stale with their fetch time.
+(http_cache), so a cycle in which nothing changed costs no core rate limit at all.
+
+GitHub's answers are untrusted input: each is checked against the shape the provider reads
+(github_shapes) before it is used or stored, and one that does not fit is a failure of that
+request. A failed request costs only the facts that depend on it: they come back from the day's
+last stored facts, marked stale with their fetch time, or the page says the facts are partial.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import logging
 import os
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from statusbot.config import Config, GitHubSettings
+from statusbot.config import DEFAULT_GITHUB_API, Config, GitHubSettings
+from statusbot.errors import ConfigError
 from statusbot.model import (
     Deployment,
     Person,
@@ -29,6 +35,18 @@ from statusbot.model import (
     StaleSource,
     WorkflowRun,
 )
+from statusbot.providers import github_shapes as shapes
+from statusbot.providers.github_search import Failed, Query, search_all
+from statusbot.providers.github_shapes import (
+    BadAnswer,
+    SearchItem,
+    SearchPage,
+    flag,
+    moment,
+    obj,
+    text,
+    whole,
+)
 from statusbot.secrets import github_token
 from statusbot.state import Store
 
@@ -36,6 +54,7 @@ if TYPE_CHECKING:
     from statusbot.http_cache import CachingAdapter, Stats
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STATE = "github-state.json"
 SOURCE = "GitHub"
@@ -55,12 +74,27 @@ class GitHubFacts:
     workflow_runs: list[WorkflowRun] = field(default_factory=list)
     stale: StaleSource | None = None
     failures: list[SourceFailure] = field(default_factory=list)
-    stats: Stats | None = None
+    stats: dict[str, int | None] = field(default_factory=dict)  # requests, rate-limited, left
+    http: Stats | None = None  # the same in detail
 
 
 def api_url(settings: GitHubSettings) -> str:
     """Return the REST API root: $GITHUB_API_URL (as GitHub Actions sets it), else the config."""
-    return (os.environ.get("GITHUB_API_URL") or settings.api_url).rstrip("/")
+    return api_url_origin(settings)[0]
+
+
+def api_url_origin(settings: GitHubSettings) -> tuple[str, str]:
+    """Return the REST API root and where it came from; a bad $GITHUB_API_URL is a ConfigError."""
+    from statusbot.config.options import check_api_url
+
+    value = os.environ.get("GITHUB_API_URL", "").strip()
+    if value:
+        problem = check_api_url(value)
+        if problem:
+            raise ConfigError(f"GITHUB_API_URL (environment): {problem}")
+        return value.rstrip("/"), "$GITHUB_API_URL"
+    origin = "github.api_url" if settings.api_url != DEFAULT_GITHUB_API else "default"
+    return settings.api_url.rstrip("/"), origin
 
 
 def collect_for_config(
@@ -76,6 +110,7 @@ def collect_for_config(
     logins = [p for p in people if p.github]
     if not logins:
         return None
+    api_url(config.github)  # a bad $GITHUB_API_URL stops the run before any token is read
     if importlib.util.find_spec("github") is None:
         log.warning("GitHub: skipped, PyGithub is not installed (pip install 'statusbot[github]')")
         return None
@@ -86,7 +121,17 @@ def collect_for_config(
             "github.token_file, or a github-token systemd credential)"
         )
         return None
-    return collect_github(config.github, tuple(logins), token.value, day, start, end, now, store)
+    return collect_github(
+        config.github,
+        tuple(logins),
+        token.value,
+        day,
+        start,
+        end,
+        now,
+        store,
+        allow_private=config.allow_private_data,
+    )
 
 
 def collect_github(
@@ -100,13 +145,12 @@ def collect_github(
     store: Store,
     *,
     backoff: float = 0.5,
+    allow_private: bool = False,
 ) -> GitHubFacts:
-    """Collect the day's GitHub facts; on failure return the day's last known ones, marked stale."""
-    import requests
-    from github import GithubException
+    """Collect the day's GitHub facts; what fails comes from the last known ones, marked stale."""
+    from statusbot.http_cache import CACHE, CachingAdapter, pruned
 
-    from statusbot.http_cache import CACHE, BudgetExhausted, CachingAdapter, pruned
-
+    base = api_url(settings)
     state = store.load_json(STATE)
     cache = store.load_json(CACHE)
     adapter = CachingAdapter(
@@ -115,23 +159,24 @@ def collect_github(
         budget=settings.time_budget,
         backoff=backoff,
     )
-    client = _client(api_url(settings), token, adapter)
-    collector = Collector(client, settings, state.setdefault("pulls", {}), start, end, day, now)
+    client = _client(base, token, adapter)
+    record = (state.get("days") or {}).get(day.isoformat())
+    collector = Collector(client, settings, state, record, start, end, day, now, allow_private)
     try:
         facts = collector.run(people)
-    except (GithubException, BudgetExhausted, requests.RequestException) as exc:
-        reason = describe_failure(exc)
-        log.warning("GitHub: %s; keeping the last known facts of %s", reason, day)
-        facts = _last_known(state, day, reason)
-    else:
-        facts.failures = collector.failures
-        if collector.problems:
-            facts.stale = StaleSource(SOURCE, collector.oldest_fetch, "; ".join(collector.problems))
-        state.setdefault("days", {})[day.isoformat()] = _day_record(facts, now)
     finally:
         cache["entries"] = pruned(adapter.entries, now.date().isoformat())
         store.save_json(CACHE, cache)
-    facts.stats = adapter.stats
+    facts.failures = collector.failures
+    facts.stale = collector.mark()
+    if facts.stale is not None:
+        log.warning("GitHub: %s", facts.stale.reason)
+    if collector.answered:  # only validated answers replace what the store knew
+        state.setdefault("days", {})[day.isoformat()] = _day_record(
+            facts, min(collector.oldest_fetch or now, now)
+        )
+    facts.http = adapter.stats
+    facts.stats = adapter.stats.as_dict()
     _prune_state(state, day)
     store.save_json(STATE, state)
     return facts
@@ -172,186 +217,294 @@ def _client(base_url: str, token: str, adapter: CachingAdapter) -> Any:
     return client
 
 
-def _data(obj: Any) -> dict[str, Any]:
+def _data(obj: Any) -> Any:
     """Return the JSON an object came with; `raw_data` would GET a partial list item again."""
     return obj._rawData
 
 
 class Collector:
-    """One cycle's requests against GitHub, reusing the stored details of unchanged PRs."""
+    """One cycle's requests; each failure costs only the facts that depend on that request."""
 
     def __init__(
         self,
         client: Any,
         settings: GitHubSettings,
-        pulls: dict[str, Any],
+        state: dict[str, Any],
+        record: dict[str, Any] | None,
         start: datetime,
         end: datetime,
         day: date,
         now: datetime,
+        allow_private: bool = False,
     ) -> None:
         self.client = client
         self.settings = settings
-        self.pulls = pulls  # "owner/name#n" -> {"updated_at", "fetched_at", "pr", "reviews"}
+        self.pulls = state.setdefault("pulls", {})  # "owner/name#n" -> updated_at, pr, reviews, ci
+        self.private_repos: dict[str, bool] = state.setdefault("private", {})
+        self.record = record  # the day's facts as of the last cycle that got answers
         self.start, self.end, self.day, self.now = start, end, day, now
-        self.problems: list[str] = []  # facts kept from an earlier fetch, and why
-        self.failures: list[SourceFailure] = []  # what could not be read at all
+        self.allow_private = allow_private
+        self.stale: list[tuple[str, str]] = []  # (what, why) of facts kept from an earlier fetch
+        self.partial: list[tuple[str, str]] = []  # (what, why) of facts that may be missing
+        self.failures: list[SourceFailure] = []  # configured things that could not be read at all
         self.oldest_fetch: datetime | None = None
-        self.private_repos: dict[str, bool] = {}
+        self.halted: dict[str, str] = {}  # bucket -> why no more requests go there this cycle
+        self.answered = 0  # requests (or whole lists) answered and validated
 
+    # ---- the cycle --------------------------------------------------------------------------
     def run(self, people: tuple[Person, ...]) -> GitHubFacts:
         """Search, refresh what changed, and return the day's facts."""
         facts = GitHubFacts()
         seen: set[str] = set()
-        since = self.start.strftime("%Y-%m-%dT%H:%M:%SZ")
-        cutoff = self.day - timedelta(days=self.settings.stale_review_days)
+        lost_authors: list[str] = []
+        lost_reviewers: list[str] = []
         for person in people:
             login = person.github or ""
-            queries = (
-                f"is:pr author:{login} updated:>={since}",
-                f"is:pr reviewed-by:{login} -author:{login} updated:>={since}",
-                f"is:pr is:open draft:false author:{login} -review:approved "
-                f"-review:changes_requested created:<{cutoff.isoformat()}",
-            )
-            for kind, query in zip(("authored", "reviewed", "waiting"), queries, strict=True):
-                for item in self._search(query):
+            for kind in ("authored", "reviewed", "waiting"):
+                lost = lost_reviewers if kind == "reviewed" else lost_authors
+                try:
+                    items, whole_answer = self._search(self._query(kind, login))
+                except Failed as failed:
+                    lost.append(login)
+                    self._lost(failed.reason)
+                    continue
+                if not whole_answer:  # what search left out comes from the day's record
+                    lost.append(login)
+                for item in items:
+                    key = f"{item.repo}#{item.number}"
                     if kind == "waiting":  # old and idle: the search item says all we show
-                        key = f"{_repo_of(item)}#{item['number']}"
                         if key not in seen:
-                            seen.add(key)
-                            facts.pull_requests.append(self._waiting(item))
+                            pr = self._from_item(item, waiting=True)
+                            if pr is not None:
+                                seen.add(key)
+                                facts.pull_requests.append(pr)
                         continue
-                    key, pr, reviews = self._pull(item)
-                    if pr is None:
-                        continue
+                    pr, reviews = self._pull(item)
                     if kind == "reviewed":
                         facts.reviews += [r for r in reviews if r.reviewer.lower() == login.lower()]
-                    elif key not in seen:
+                    elif pr is not None and key not in seen:
                         seen.add(key)
                         facts.pull_requests.append(self._with_ci(key, pr))
+        facts.pull_requests += self._known_pulls(lost_authors, seen)
+        facts.reviews += self._known("reviews", Review, "reviewer", lost_reviewers)
         facts.reviews = sorted(
             {(r.repo, r.number, r.reviewer, r.at): r for r in facts.reviews}.values(),
             key=lambda r: r.at,
         )
         facts.pull_requests.sort(key=lambda p: (p.opened_at or self.start, p.repo, p.number))
-        from github import UnknownObjectException
-
         for repo in self.settings.repos:
             if repo in self.settings.exclude_repos:
                 continue
-            try:
-                facts.deployments += self._deployments(repo)
-                if self.settings.workflow_runs:
-                    facts.workflow_runs += self._workflow_runs(repo)
-            except UnknownObjectException:
-                self.failures.append(SourceFailure(f"GitHub {repo}", "not found (404)"))
+            facts.deployments += self._per_repo(repo, "deployments", Deployment)
+            if self.settings.workflow_runs:
+                facts.workflow_runs += self._per_repo(repo, "workflow_runs", WorkflowRun)
         facts.deployments.sort(key=lambda d: d.at)
         facts.workflow_runs.sort(key=lambda r: r.at)
         return facts
 
-    def _scope(self) -> str:
-        parts = [f"repo:{r}" for r in self.settings.repos]
-        parts += [f"org:{o}" for o in self.settings.orgs]
-        parts += [f"-repo:{r}" for r in self.settings.exclude_repos]
-        parts += [f'-label:"{label}"' for label in self.settings.exclude_labels]
-        return " ".join(parts)
+    def mark(self) -> StaleSource | None:
+        """Return how the facts fall short of a full fresh answer, or None when they do not."""
+        if not self.stale and not self.partial:
+            return None
+        reason = "; ".join(_grouped(self.stale + self.partial))
+        if self.oldest_fetch is None and not self.answered:
+            return StaleSource(SOURCE, None, reason)  # nothing at all: unavailable
+        return StaleSource(SOURCE, self.oldest_fetch, reason, partial=bool(self.partial))
 
-    def _search(self, query: str) -> list[dict[str, Any]]:
-        full = f"{query} {self._scope()}".strip()
-        items = [_data(i) for i in self.client.search_issues(full, sort="updated", order="desc")]
+    # ---- requests ---------------------------------------------------------------------------
+    def _ask(self, bucket: str, call: Callable[[], T]) -> T:
+        """Make one request (or read one whole list) and validate it; Failed says why not."""
+        import requests
+        from github import BadCredentialsException, GithubException, RateLimitExceededException
+
+        from statusbot.http_cache import BudgetExhausted
+
+        if bucket in self.halted:
+            raise Failed(self.halted[bucket], halted=True)
+        try:
+            result = call()
+        except (BadCredentialsException, requests.ConnectionError, requests.Timeout) as exc:
+            reason = describe_failure(exc)
+            self.halted.update(core=reason, search=reason)  # nothing else will answer either
+            raise Failed(reason, halted=True) from None
+        except BudgetExhausted as exc:
+            reason = describe_failure(exc)
+            for name in (exc.bucket,) if exc.bucket else ("core", "search"):
+                self.halted[name] = reason
+            raise Failed(reason, halted=True) from None
+        except RateLimitExceededException as exc:
+            self.halted[bucket] = reason = describe_failure(exc)
+            raise Failed(reason, halted=True) from None
+        except GithubException as exc:
+            data = exc.data if isinstance(exc.data, dict) else {}
+            message = str(data.get("message") or "")
+            raise Failed(describe_failure(exc), exc.status, message) from None
+        except (requests.RequestException, BadAnswer) as exc:
+            raise Failed(describe_failure(exc)) from None
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
+            # PyGithub reading an answer of another shape (a list where it wants an object...)
+            log.debug("GitHub: an answer did not fit", exc_info=True)
+            kind = type(exc).__name__
+            raise Failed(f"GitHub's answer did not have the expected shape ({kind})") from None
+        self.answered += 1
+        return result
+
+    def _repo(self, name: str) -> Any:
+        return self.client.get_repo(name)  # lazy: no request
+
+    # ---- search -----------------------------------------------------------------------------
+    def _query(self, kind: str, login: str) -> Query:
+        s = self.settings
+        exclude = [f"-repo:{r}" for r in s.exclude_repos]
+        exclude += [f'-label:"{label}"' for label in s.exclude_labels]
+        scope = {"repos": s.repos, "orgs": s.orgs, "exclude": " ".join(exclude)}
+        if kind == "authored":
+            terms, label = f"is:pr author:{login}", f"{login}'s pull requests"
+        elif kind == "reviewed":
+            terms, label = f"is:pr reviewed-by:{login} -author:{login}", f"{login}'s reviews"
+        else:
+            terms = (
+                f"is:pr is:open draft:false author:{login} -review:approved "
+                "-review:changes_requested"
+            )
+            label = f"{login}'s pull requests waiting for review"
+            cutoff = self.day - timedelta(days=s.stale_review_days)
+            hi = datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)
+            return Query(label, terms, "created", None, hi, **scope)  # type: ignore[arg-type]
+        return Query(label, terms, "updated", self.start, None, **scope)  # type: ignore[arg-type]
+
+    def _search(self, query: Query) -> tuple[list[SearchItem], bool]:
+        """Return a search's pull requests (all pages, split at the cap) and whether that is all."""
+
+        def fetch(q: str, page: int) -> SearchPage:
+            params = {"q": q, "sort": "updated", "order": "desc", "per_page": 100, "page": page}
+            return self._ask(
+                "search",
+                lambda: shapes.search_page(
+                    self.client.requester.requestJsonAndCheck(
+                        "GET", "/search/issues", parameters=params
+                    )[1]
+                ),
+            )
+
+        found = search_all(query, fetch, self.now)
+        for repo, reason in found.missing_repos:
+            self._failure(f"GitHub {repo}", reason)
+        self.partial += [("", why) for why in found.partial]
         excluded = {label.lower() for label in self.settings.exclude_labels}
         out = []
-        for item in items:
-            repo = _repo_of(item)
-            labels = {label.get("name", "").lower() for label in item.get("labels") or ()}
-            wanted = repo not in self.settings.exclude_repos and not labels & excluded
-            if "pull_request" in item and wanted:
+        for raw in found.items:
+            try:
+                item = shapes.search_item(raw)
+            except BadAnswer as exc:
+                self._lost(str(exc), "search")
+                continue
+            labels = {label.lower() for label in item.labels}
+            if (
+                item.is_pull
+                and item.repo not in self.settings.exclude_repos
+                and not (labels & excluded)
+            ):
                 out.append(item)
-        return out
+        return out, not found.partial
 
-    def _pull(self, item: dict[str, Any]) -> tuple[str, PullRequest | None, list[Review]]:
+    # ---- pull requests ----------------------------------------------------------------------
+    def _pull(self, item: SearchItem) -> tuple[PullRequest | None, list[Review]]:
         """Return a PR's details: stored ones when unchanged, else one GET plus its reviews."""
-        from github import UnknownObjectException
-
-        repo, number = _repo_of(item), int(item["number"])
-        key = f"{repo}#{number}"
+        key = f"{item.repo}#{item.number}"
         stored = self.pulls.get(key)
-        if stored and stored.get("updated_at") == item.get("updated_at"):
-            return key, from_json(PullRequest, stored["pr"]), self._in_day(_reviews(stored))
+        if stored and stored.get("updated_at") == item.updated_at:
+            return from_json(PullRequest, stored["pr"]), self._in_day(_reviews(stored))
+
+        def fetch() -> tuple[PullRequest, list[Review]]:
+            pull = _complete(self._repo(item.repo).get_pull(item.number))
+            pr = _pull_request(item.repo, obj(_data(pull), "pull request"), item)
+            reviews = [shapes.review(_data(r)) for r in pull.get_reviews()]
+            return _with_reviews(pr, reviews)
+
         try:
-            remote = self.client.get_repo(repo)
-            pull = _complete(remote.get_pull(number))
-            data = _data(pull)
-            reviews = [_data(r) for r in pull.get_reviews()]
-        except UnknownObjectException:
-            return key, self._gone(key, stored), self._in_day(_reviews(stored or {}))
-        pr = _pull_request(repo, data, item, reviews)
-        review_facts = [
-            Review(
-                repo=repo,
-                number=number,
-                title=pr.title,
-                url=pr.url,
-                author=pr.author,
-                reviewer=(r.get("user") or {}).get("login", ""),
-                state=REVIEW_STATES[r["state"]],
-                at=_time(r["submitted_at"]),
-                private=pr.private,
-            )
-            for r in reviews
-            if r.get("state") in REVIEW_STATES and r.get("submitted_at")
-        ]
+            pr, review_facts = self._ask("core", fetch)
+        except Failed as failed:
+            return self._pull_unread(key, item, stored, failed)
+        self.private_repos[item.repo] = pr.private
         self.pulls[key] = {
-            "updated_at": item.get("updated_at"),
+            "updated_at": item.updated_at,
             "fetched_at": self.now.isoformat(),
             "pr": to_json(pr),
             "reviews": [to_json(r) for r in review_facts],  # all of them: any day may ask
         }
-        return key, pr, self._in_day(review_facts)
+        return pr, self._in_day(review_facts)
+
+    def _pull_unread(
+        self, key: str, item: SearchItem, stored: dict[str, Any] | None, failed: Failed
+    ) -> tuple[PullRequest | None, list[Review]]:
+        """Fall back to what the store knew of a PR whose details failed, else its search item."""
+        if stored:
+            if failed.status == 404:
+                self._kept("", f"{key} was not found (404)", _time(stored["fetched_at"]))
+            else:
+                scope = "" if failed.halted else key
+                self._kept(scope, failed.reason, _time(stored["fetched_at"]))
+            return from_json(PullRequest, stored["pr"]), self._in_day(_reviews(stored))
+        if failed.status == 404:
+            self._failure(f"GitHub {key}", "not found (404)")
+            return None, []
+        known = [r for r in self._record("reviews", Review) if (r.repo, r.number) == _split(key)]
+        self._lost(failed.reason, "" if failed.halted else key)
+        return self._from_item(item), known
+
+    def _from_item(self, item: SearchItem, waiting: bool = False) -> PullRequest | None:
+        """Return a PR as its search item shows it (no detail GETs); None when held back."""
+        private = self._private(item.repo)
+        if private is None:
+            return None
+        state = "merged" if item.merged_at else "closed" if item.state == "closed" else "open"
+        opened = item.created_at
+        return PullRequest(
+            repo=item.repo,
+            number=item.number,
+            title=item.title,
+            url=item.url,
+            state=state,
+            draft=item.draft,
+            author=item.author,
+            review_decision="waiting" if waiting else None,
+            opened_at=opened,
+            updated_at=_time(item.updated_at),
+            merged_at=item.merged_at,
+            closed_at=item.closed_at,
+            labels=item.labels,
+            private=private,
+            stale_review=waiting
+            and opened is not None
+            and (self.end - opened).days > self.settings.stale_review_days,
+        )
 
     def _in_day(self, reviews: list[Review]) -> list[Review]:
         return [r for r in reviews if self.start <= r.at < self.end]
 
-    def _waiting(self, item: dict[str, Any]) -> PullRequest:
-        """Return an old open PR that search says still waits for a review (no detail GETs)."""
-        repo = _repo_of(item)
-        opened = _time(item.get("created_at"))
-        return PullRequest(
-            repo=repo,
-            number=int(item["number"]),
-            title=item.get("title") or "",
-            url=item.get("html_url"),
-            state="open",
-            draft=bool(item.get("draft")),
-            author=(item.get("user") or {}).get("login", ""),
-            review_decision="waiting",
-            opened_at=opened,
-            updated_at=_time(item.get("updated_at")),
-            labels=tuple(label.get("name", "") for label in item.get("labels") or ()),
-            private=self._private(repo),
-            stale_review=opened is not None
-            and (self.end - opened).days > self.settings.stale_review_days,
-        )
-
-    def _gone(self, key: str, stored: dict[str, Any] | None) -> PullRequest | None:
-        """Note a purged pull request (404) and fall back to what the store knew of it."""
-        if not stored:
-            self.failures.append(SourceFailure(f"GitHub {key}", "not found (404)"))
-            return None
-        self.problems.append(f"{key} was not found (404)")
-        fetched = _time(stored["fetched_at"])
-        self.oldest_fetch = min(self.oldest_fetch or fetched, fetched)
-        return from_json(PullRequest, stored["pr"])
-
     def _with_ci(self, key: str, pr: PullRequest) -> PullRequest:
         """Add the head commit's CI state; a finished PR's final state is not asked again."""
         stored = self.pulls.get(key, {})
-        state, failing = None, []
-        if pr.state != "open" and stored.get("ci_sha") == pr.head_sha and "ci" in stored:
+        state, failing, why = None, [], None
+        known = stored.get("ci_sha") == pr.head_sha and "ci" in stored
+        if pr.state != "open" and known:
             state, failing = stored["ci"]
         elif pr.head_sha:
-            state, failing = self._ci(pr.repo, pr.head_sha)
-            stored.update(ci_sha=pr.head_sha, ci=[state, list(failing)])
+            try:
+                state, failing = self._ci(pr.repo, pr.head_sha)
+            except CIUnread as unread:
+                if known:
+                    state, failing = stored["ci"]
+                    fetched = _time(stored.get("ci_at") or stored["fetched_at"])
+                    self._kept("" if unread.halted else pr.repo, unread.reason, fetched)
+                else:
+                    state, why = "unknown", unread.why
+                    self._lost(unread.reason, "" if unread.halted else pr.repo)
+            else:
+                if key in self.pulls:
+                    stored.update(ci_sha=pr.head_sha, ci=[state, list(failing)])
+                    stored["ci_at"] = self.now.isoformat()
         stale_review = (
             pr.state == "open"
             and not pr.draft
@@ -360,26 +513,42 @@ class Collector:
             and (self.end - pr.opened_at).days > self.settings.stale_review_days
         )
         return dataclasses.replace(
-            pr, ci_state=state, failing_checks=tuple(failing), stale_review=stale_review
+            pr,
+            ci_state=state,
+            ci_unknown=why,
+            failing_checks=tuple(failing),
+            stale_review=stale_review,
         )
 
     def _ci(self, repo: str, sha: str) -> tuple[str | None, list[str]]:
         """Combine check runs and commit statuses into passing, failing (with names) or pending."""
-        commit = self.client.get_repo(repo).get_commit(sha)
-        runs = [_data(r) for r in commit.get_check_runs()]
-        statuses = _data(commit.get_combined_status()).get("statuses") or []
+        try:
+            commit = self._ask("core", lambda: self._repo(repo).get_commit(sha))
+        except Failed as failed:
+            raise CIUnread("checks", failed) from None
+        try:
+            runs = self._ask(
+                "core", lambda: [shapes.check_run(_data(r)) for r in commit.get_check_runs()]
+            )
+        except Failed as failed:
+            raise CIUnread("checks", failed) from None
+        try:
+            contexts = self._ask(
+                "core", lambda: shapes.statuses(_data(commit.get_combined_status()))
+            )
+        except Failed as failed:
+            raise CIUnread("commit statuses", failed) from None
         failing, pending, passing = [], False, False
-        for run in runs:
-            if run.get("status") != "completed":
+        for name, status, conclusion in runs:
+            if status != "completed":
                 pending = True
-            elif run.get("conclusion") in FAILING:
-                failing.append(run.get("name", "?"))
+            elif conclusion in FAILING:
+                failing.append(name)
             else:
                 passing = True
-        for status in statuses:
-            state = status.get("state")
+        for context, state in contexts:
             if state in ("failure", "error"):
-                failing.append(status.get("context", "?"))
+                failing.append(context)
             elif state == "pending":
                 pending = True
             else:
@@ -390,39 +559,69 @@ class Collector:
             return "pending", []
         return ("passing" if passing else None), []
 
-    def _private(self, repo: str) -> bool:
+    def _private(self, repo: str) -> bool | None:
+        """Return whether a repository is private; None (held back) when GitHub would not say."""
         if repo not in self.private_repos:
-            remote = _complete(self.client.get_repo(repo))
-            self.private_repos[repo] = bool(_data(remote).get("private"))
+
+            def fetch() -> bool:
+                return shapes.repository_private(_data(_complete(self._repo(repo))))
+
+            try:
+                self.private_repos[repo] = self._ask("core", fetch)
+            except Failed as failed:
+                if self.allow_private:  # publish.allow_private_data: privacy does not matter
+                    return True
+                why = f"held back: GitHub did not say whether it is private ({failed.reason})"
+                self._lost(why, repo)
+                return None
         return self.private_repos[repo]
+
+    # ---- deployments and workflow runs ------------------------------------------------------
+    def _per_repo(self, repo: str, kind: str, cls: type) -> list[Any]:
+        """Return a repository's deployments or workflow runs; the last known ones when it fails."""
+        read = self._deployments if kind == "deployments" else self._workflow_runs
+        what = "deployments" if kind == "deployments" else "workflow runs"
+        try:
+            found = self._ask("core", lambda: read(repo))
+        except Failed as failed:
+            if failed.status == 404:
+                self._failure(f"GitHub {repo}", "not found (404)")
+                return []
+            known = [x for x in self._record(kind, cls) if x.repo == repo]
+            if failed.status == 403 and "not accessible" in failed.message:
+                self._lost(f"no permission to read {what} ({failed.message})", repo)
+            else:
+                self._lost(failed.reason, "" if failed.halted else f"{repo} {what}")
+            return known
+        private = self._private(repo) if found else False
+        if private is None:
+            return []
+        return [dataclasses.replace(x, private=private) for x in found]
 
     def _deployments(self, repo: str) -> list[Deployment]:
         """Return the repo's deployments created in the day, with their latest status."""
         out = []
-        for deployment in self.client.get_repo(repo).get_deployments():
-            data = _data(deployment)
-            created = _time(data["created_at"])
-            if created < self.start:
+        for deployment in self._repo(repo).get_deployments():
+            data = shapes.deployment(_data(deployment))
+            if data.created_at < self.start:
                 break  # newest first: the rest are older
-            if created >= self.end:
+            if data.created_at >= self.end:
                 continue
-            statuses = [_data(s) for s in deployment.get_statuses()]
-            latest = statuses[0] if statuses else {}
-            sha = data.get("sha") or ""
-            ref = data.get("ref") or sha
-            version = sha[:7] if ref == sha else f"{ref} ({sha[:7]})"
+            statuses = [shapes.deployment_status(_data(s)) for s in deployment.get_statuses()]
+            latest = statuses[0] if statuses else None
+            sha = data.sha
+            version = sha[:7] if data.ref == sha else f"{data.ref} ({sha[:7]})"
             out.append(
                 Deployment(
-                    environment=data.get("environment") or "?",
+                    environment=data.environment,
                     version=version,
-                    status=latest.get("state") or "pending",
-                    at=_time(latest.get("created_at") or data["created_at"]),
-                    url=latest.get("environment_url") or latest.get("log_url") or None,
+                    status=latest.state if latest else "pending",
+                    at=(latest.created_at if latest else None) or data.created_at,
+                    url=latest.url if latest else None,
                     source="github",
                     sha=sha or None,
-                    creator=(data.get("creator") or {}).get("login"),
+                    creator=data.creator,
                     repo=repo,
-                    private=self._private(repo),
                 )
             )
         return out
@@ -430,28 +629,71 @@ class Collector:
     def _workflow_runs(self, repo: str) -> list[WorkflowRun]:
         """Return the repo's Actions runs created in the day."""
         out = []
-        remote = self.client.get_repo(repo)
         since = self.start.strftime("%Y-%m-%dT%H:%M:%SZ")
-        for run in remote.get_workflow_runs(created=f">={since}"):
-            data = _data(run)
-            created = _time(data["created_at"])
+        for run in self._repo(repo).get_workflow_runs(created=f">={since}"):
+            data = obj(_data(run), "workflow run")
+            what = "workflow run"
+            created = moment(data, "created_at", what, required=True)
+            assert created is not None
             if created < self.start:
                 break
             if created >= self.end:
                 continue
+            workflow = data.get("workflow_id", "?")
             out.append(
                 WorkflowRun(
                     repo=repo,
-                    name=data.get("name") or str(data.get("workflow_id", "?")),
-                    status=data.get("status") or "?",
-                    conclusion=data.get("conclusion"),
-                    branch=data.get("head_branch"),
-                    url=data.get("html_url"),
+                    name=text(data, "name", what) or str(workflow),
+                    status=text(data, "status", what) or "?",
+                    conclusion=text(data, "conclusion", what),
+                    branch=text(data, "head_branch", what),
+                    url=text(data, "html_url", what),
                     at=created,
-                    private=self._private(repo),
                 )
             )
         return out
+
+    # ---- what was not read ------------------------------------------------------------------
+    def _record(self, kind: str, cls: type) -> list[Any]:
+        """Return the day's facts of a kind as the last cycle stored them."""
+        return [from_json(cls, x) for x in (self.record or {}).get(kind) or ()]
+
+    def _known_pulls(self, authors: list[str], seen: set[str]) -> list[PullRequest]:
+        """Return the stored pull requests of authors whose searches failed, not already found."""
+        out = []
+        for pr in self._known("pull_requests", PullRequest, "author", authors):
+            key = f"{pr.repo}#{pr.number}"
+            if key not in seen:
+                seen.add(key)
+                out.append(pr)
+        return out
+
+    def _known(self, kind: str, cls: type, who: str, logins: list[str]) -> list[Any]:
+        wanted = {login.lower() for login in logins}
+        if not wanted:
+            return []
+        known = [x for x in self._record(kind, cls) if getattr(x, who).lower() in wanted]
+        if known and self.record is not None:
+            fetched = _time(self.record.get("fetched_at"))
+            if fetched is not None:
+                self.oldest_fetch = min(self.oldest_fetch or fetched, fetched)
+        return known
+
+    def _lost(self, why: str, what: str = "") -> None:
+        """Note a failed request: its facts come from the day's record when there is one."""
+        if self.record is not None:
+            self._kept(what, why, _time(self.record.get("fetched_at")))
+        else:
+            self.partial.append((what, why))
+
+    def _kept(self, what: str, why: str, fetched: datetime | None) -> None:
+        self.stale.append((what, why))
+        if fetched is not None:
+            self.oldest_fetch = min(self.oldest_fetch or fetched, fetched)
+
+    def _failure(self, source: str, reason: str) -> None:
+        if all(f.source != source for f in self.failures):
+            self.failures.append(SourceFailure(source, reason))
 
 
 def _complete(obj: Any) -> Any:
@@ -461,34 +703,86 @@ def _complete(obj: Any) -> Any:
     return obj
 
 
-def _pull_request(
-    repo: str, data: dict[str, Any], item: dict[str, Any], reviews: list[dict[str, Any]]
-) -> PullRequest:
-    """Build a PullRequest from the details, the search item and the reviews."""
-    merged = data.get("merged_at")
-    state = "merged" if merged else data.get("state", item.get("state", "open"))
-    base_repo = (data.get("base") or {}).get("repo") or {}
-    head = data.get("head") or {}
+class CIUnread(Exception):
+    """The CI of a head commit could not be read; `why` is what the page says about it."""
+
+    def __init__(self, what: str, failed: Failed) -> None:
+        self.halted = failed.halted
+        denied = failed.status == 403 and "not accessible" in failed.message
+        self.why = f"no permission to read {what}" if denied else f"{what} could not be read"
+        self.reason = (
+            f"no permission to read {what} ({failed.message})" if denied else failed.reason
+        )
+        super().__init__(self.reason)
+
+
+def _grouped(problems: list[tuple[str, str]]) -> list[str]:
+    """Return one line per distinct reason, naming what it cost unless it cost everything."""
+    groups: dict[str, list[str]] = {}
+    for what, why in problems:
+        groups.setdefault(why, []).append(what)
+    out = []
+    for why, whats in groups.items():
+        if "" in whats:
+            out.append(why)
+        else:
+            out.append(f"{', '.join(sorted(set(whats)))}: {why}")
+    return out
+
+
+def _with_reviews(
+    pr: PullRequest, reviews: list[tuple[str, str | None, datetime | None]]
+) -> tuple[PullRequest, list[Review]]:
+    """Return the PR with its review decision, and its reviews as facts."""
+    facts = [
+        Review(
+            repo=pr.repo,
+            number=pr.number,
+            title=pr.title,
+            url=pr.url,
+            author=pr.author,
+            reviewer=who,
+            state=REVIEW_STATES[state],
+            at=when,
+            private=pr.private,
+        )
+        for who, state, when in reviews
+        if state in REVIEW_STATES and when is not None
+    ]
+    decision = review_decision([{"state": s, "user": {"login": w}} for w, s, _ in reviews])
+    return dataclasses.replace(pr, review_decision=decision), facts
+
+
+def _pull_request(repo: str, data: dict[str, Any], item: SearchItem) -> PullRequest:
+    """Build a PullRequest from the details (checked field by field) and the search item."""
+    what = "pull request"
+    number = whole(data, "number", what, required=True)
+    if number != item.number:
+        raise BadAnswer(f"{what}: asked for #{item.number}, got #{number}")
+    merged = moment(data, "merged_at", what)
+    state = text(data, "state", what, required=True)
+    base = obj(data.get("base"), f"{what} base")
+    base_repo = obj(base.get("repo"), f"{what} base repo")
+    head = obj(data.get("head"), f"{what} head")
     return PullRequest(
         repo=repo,
-        number=int(data.get("number", item["number"])),
-        title=data.get("title") or item.get("title") or "",
-        url=data.get("html_url") or item.get("html_url"),
-        state=state,
-        draft=bool(data.get("draft")),
-        author=(data.get("user") or {}).get("login", ""),
-        commits=data.get("commits"),
-        additions=data.get("additions"),
-        deletions=data.get("deletions"),
-        review_decision=review_decision(reviews),
-        head_branch=head.get("ref"),
-        head_sha=head.get("sha"),
-        opened_at=_time(data.get("created_at")),
-        updated_at=_time(data.get("updated_at") or item.get("updated_at")),
-        merged_at=_time(merged),
-        closed_at=_time(data.get("closed_at")),
-        labels=tuple(label.get("name", "") for label in data.get("labels") or ()),
-        private=bool(base_repo.get("private")),
+        number=item.number,
+        title=text(data, "title", what) or item.title,
+        url=text(data, "html_url", what) or item.url,
+        state="merged" if merged else state or "open",
+        draft=flag(data, "draft", what),
+        author=shapes.login(data, "user", what),
+        commits=whole(data, "commits", what, required=True),
+        additions=whole(data, "additions", what, required=True),
+        deletions=whole(data, "deletions", what, required=True),
+        head_branch=text(head, "ref", what),
+        head_sha=text(head, "sha", what),
+        opened_at=moment(data, "created_at", what, required=True),
+        updated_at=moment(data, "updated_at", what) or _time(item.updated_at),
+        merged_at=merged,
+        closed_at=moment(data, "closed_at", what),
+        labels=shapes.labels(data, what),
+        private=flag(base_repo, "private", what),
     )
 
 
@@ -508,11 +802,9 @@ def review_decision(reviews: list[dict[str, Any]]) -> str:
     return "waiting"
 
 
-def _repo_of(item: dict[str, Any]) -> str:
-    """Return owner/name from a search item's repository_url, or its url (no request)."""
-    if item.get("repository_url"):
-        return "/".join(item["repository_url"].rstrip("/").split("/")[-2:])
-    return "/".join(item["url"].split("/repos/", 1)[1].split("/")[:2])
+def _split(key: str) -> tuple[str, int]:
+    repo, _, number = key.rpartition("#")
+    return repo, int(number)
 
 
 def _reviews(stored: dict[str, Any]) -> list[Review]:
@@ -531,7 +823,7 @@ def describe_failure(exc: BaseException) -> str:
     import requests
     from github import BadCredentialsException, GithubException, RateLimitExceededException
 
-    from statusbot.http_cache import BudgetExhausted
+    from statusbot.http_cache import BudgetExhausted, UnexpectedAnswer
 
     if isinstance(exc, BadCredentialsException):
         return "the token was refused (401 Bad credentials)"
@@ -541,7 +833,7 @@ def describe_failure(exc: BaseException) -> str:
         data = exc.data if isinstance(exc.data, dict) else {}
         message = exc.message or data.get("message")
         return f"GitHub answered {exc.status}" + (f": {message}" if message else "")
-    if isinstance(exc, BudgetExhausted):
+    if isinstance(exc, BudgetExhausted | BadAnswer | UnexpectedAnswer):
         return str(exc)
     if isinstance(exc, requests.Timeout):
         return "GitHub did not answer in time"
@@ -558,20 +850,6 @@ def _day_record(facts: GitHubFacts, now: datetime) -> dict[str, Any]:
         "deployments": [to_json(d) for d in facts.deployments],
         "workflow_runs": [to_json(r) for r in facts.workflow_runs],
     }
-
-
-def _last_known(state: dict[str, Any], day: date, reason: str) -> GitHubFacts:
-    """Return the day's last stored facts, marked stale with their fetch time."""
-    record = (state.get("days") or {}).get(day.isoformat())
-    if not record:
-        return GitHubFacts(stale=StaleSource(SOURCE, None, reason))
-    return GitHubFacts(
-        pull_requests=[from_json(PullRequest, p) for p in record["pull_requests"]],
-        reviews=[from_json(Review, r) for r in record["reviews"]],
-        deployments=[from_json(Deployment, d) for d in record["deployments"]],
-        workflow_runs=[from_json(WorkflowRun, r) for r in record.get("workflow_runs", [])],
-        stale=StaleSource(SOURCE, _time(record["fetched_at"]), reason),
-    )
 
 
 def _prune_state(state: dict[str, Any], day: date) -> None:

@@ -1,9 +1,13 @@
-"""`statusbot doctor`'s GitHub checks: token accepted, scopes, rate-limit headroom, repo access."""
+"""`statusbot doctor`'s GitHub checks: the API URL, the token, its scopes, rate limit, permissions.
+
+Per configured repository, one cheap GET per kind of fact the provider reads shows whether the
+token may read it: a fine-grained token lacking a permission gets 403 "Resource not accessible".
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from statusbot.config import GitHubSettings
@@ -12,6 +16,15 @@ LOW_RATE = 0.1  # warn below this share of the core bucket
 READ_SCOPES = ("repo", "public_repo")
 
 Finding = tuple[str, "bool | None", str]  # (check name, ok / failed / warning, detail or fix)
+
+# What the provider reads of each repository: (what, path under the repo, fine-grained permission).
+PROBES = (
+    ("pull requests", "/pulls", "Pull requests"),
+    ("checks", "/commits/{ref}/check-runs", "Checks"),
+    ("commit statuses", "/commits/{ref}/status", "Commit statuses"),
+    ("deployments", "/deployments", "Deployments"),
+)
+ACTIONS = ("workflow runs", "/actions/runs", "Actions")
 
 
 def github_checks(settings: GitHubSettings, token: str) -> list[Finding]:
@@ -22,10 +35,16 @@ def github_checks(settings: GitHubSettings, token: str) -> list[Finding]:
 def _checks(settings: GitHubSettings, token: str) -> Iterator[Finding]:
     from github import GithubException
 
+    from statusbot.errors import ConfigError
     from statusbot.http_cache import CachingAdapter
-    from statusbot.providers.github import _client, api_url, describe_failure
+    from statusbot.providers.github import _client, api_url_origin, describe_failure
 
-    base = api_url(settings)
+    try:
+        base, origin = api_url_origin(settings)
+    except ConfigError as exc:
+        yield "github api", False, exc.message
+        return
+    yield "github api", True, f"{base} (from {origin})"
     client = _client(base, token, CachingAdapter({}, day="", budget=settings.time_budget))
     try:
         limits = client.get_rate_limit()  # free: /rate_limit costs no rate limit
@@ -68,3 +87,42 @@ def _checks(settings: GitHubSettings, token: str) -> Iterator[Finding]:
             continue
         kind = "private" if repo._rawData.get("private") else "public"
         yield f"github repo {name}", True, f"readable ({kind})"
+        yield f"github permissions {name}", *_permissions(client, settings, name, repo)
+
+
+def _permissions(
+    client: Any, settings: GitHubSettings, name: str, repo: Any
+) -> tuple[bool | None, str]:
+    """Probe each kind of fact the provider reads of a repository; say what is missing."""
+    from github import GithubException
+
+    from statusbot.providers.github import describe_failure
+
+    ref = repo._rawData.get("default_branch") or "HEAD"
+    probes = PROBES + ((ACTIONS,) if settings.workflow_runs else ())
+    readable, denied, other = [], [], []
+    for what, path, permission in probes:
+        url = f"/repos/{name}" + path.format(ref=ref)
+        try:
+            client.requester.requestJsonAndCheck("GET", url, parameters={"per_page": 1})
+        except GithubException as exc:
+            data = exc.data if isinstance(exc.data, dict) else {}
+            if exc.status == 403 and "not accessible" in str(data.get("message", "")):
+                denied.append((what, permission))
+            else:
+                other.append(f"{what}: {describe_failure(exc)}")
+            continue
+        except Exception as exc:  # whatever went wrong is the finding
+            other.append(f"{what}: {describe_failure(exc)}")
+            continue
+        readable.append(what)
+    if denied:
+        missing = ", ".join(what for what, _p in denied)
+        grant = ", ".join(f"{p}: read" for _w, p in denied)
+        return False, (
+            f"the token cannot read {missing} (403 Resource not accessible); "
+            f"give the fine-grained token {grant} on {name}"
+        )
+    if other:
+        return None, f"can read {', '.join(readable) or 'nothing'}, but {'; '.join(other)}"
+    return True, f"can read {', '.join(readable)}"

@@ -186,7 +186,7 @@ class GitHubProvider:
             "deployments": tuple(found.deployments),
         }
         stale = [found.stale] if found.stale else []
-        return Contribution(facts, list(found.failures), stale, _github_stats(found.stats))
+        return Contribution(facts, list(found.failures), stale, _github_stats(found.http))
 
 
 def _github_stats(stats: Any) -> dict[str, Any]:
