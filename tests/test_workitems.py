@@ -200,3 +200,23 @@ def test_every_commit_is_counted_once_across_people_and_repositories():
         ("Dev One", "lib", 1),
     ]
     assert all(" in app" in i.line or " in lib" in i.line for i in items)
+
+
+def test_facts_round_trip_through_json_with_the_new_fields():
+    import json
+    from datetime import date
+
+    from statusbot.model import Deployment, Facts, TestSuiteResult
+
+    facts = Facts(
+        day=date(2026, 2, 8),
+        timezone="UTC",
+        people=ME,
+        commits=(c(1, "Add x", (("a.py", 3, 1), ("logo.png", None, None)), body="Body"),),
+        tests=(TestSuiteResult("unit", "u.xml", 2, 1, 1, 0, 0, ("t",), AT),),
+        deployments=(Deployment("prod", "v1", "failure", AT, day=date(2026, 2, 7)),),
+        since=date(2026, 2, 7),
+    )
+    data = json.loads(json.dumps(facts.to_dict()))
+    assert Facts.from_dict(data) == facts
+    assert data["commits"][0]["files"][1] == {"path": "logo.png", "added": None, "deleted": None}
