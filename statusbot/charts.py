@@ -95,8 +95,8 @@ def _render(
     end: date,
     summaries: dict[str, dict[str, Any]],
 ) -> str:
-    import pygal
-    from pygal.style import Style
+    import pygal  # type: ignore[import-untyped]
+    from pygal.style import Style  # type: ignore[import-untyped]
 
     days = [end - timedelta(days=n) for n in range(span - 1, -1, -1)]
     values = []

@@ -80,8 +80,8 @@ Kind = Literal[
     "other",
 ]
 KINDS: tuple[str, ...] = typing.get_args(Kind)
-CODE_KINDS = ("pull_request", "branch", "area", "dependencies", "docs", "ci", "tests", "release")
-CODE_KINDS += ("revert",)
+CODE_KINDS: tuple[str, ...] = ("pull_request", "branch", "area", "dependencies", "docs", "ci")
+CODE_KINDS += ("tests", "release", "revert")
 
 
 @dataclass(frozen=True)

@@ -148,18 +148,19 @@ def undeployed(facts: Facts, days: int) -> list[Risk]:
     label = _with_repo(facts)
     risks = []
     for (repo, env), at in sorted(latest.items()):
-        pr = merged.get(repo)
-        if pr is None or pr.merged_at is None:
+        last = merged.get(repo)
+        merged_at = last.merged_at if last is not None else None
+        if last is None or merged_at is None:
             continue
-        lag = _days_between(at, pr.merged_at, facts.timezone)
-        if pr.merged_at > at and lag > days:
+        lag = _days_between(at, merged_at, facts.timezone)
+        if merged_at > at and lag > days:
             risks.append(
                 Risk(
                     "medium",
                     f"{md.text(env, 80)} of {md.text(repo, 80)} last deployed "
                     f"{_when(at, facts.timezone)}, {lag} days before the merge of "
-                    f"{ref(pr, label)}: undeployed work since "
-                    f"{_when(pr.merged_at, facts.timezone)}",
+                    f"{ref(last, label)}: undeployed work since "
+                    f"{_when(merged_at, facts.timezone)}",
                 )
             )
     return risks

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from statusbot import markup as md
 from statusbot.model import Commit, FileStat, Person, PullRequest, Size, WorkItem
@@ -284,7 +285,9 @@ def group_commits(
 ) -> list[WorkItem]:
     """Return the work items of the commits, at most MAX_ITEMS per page, largest first."""
     groups: dict[tuple[str, ...], _Group] = {}
-    pr_by_branch = {(_short(p.repo), p.head_branch): p for p in pulls if p.head_branch}
+    pr_by_branch: dict[tuple[str, str | None], PullRequest] = {
+        (_short(p.repo), p.head_branch): p for p in pulls if p.head_branch
+    }
     pr_by_sha = {p.head_sha: p for p in pulls if p.head_sha}
     pr_by_number = {(_short(p.repo), p.number): p for p in pulls}
     many_repos = len({c.repo for c in commits}) > 1
@@ -309,10 +312,10 @@ def group_commits(
 def _key(
     commit: Commit,
     branch: str | None,
-    pr_by_branch: dict[tuple[str, str | None], PullRequest],
+    pr_by_branch: Mapping[tuple[str, str | None], PullRequest],
     pr_by_sha: dict[str, PullRequest],
     pr_by_number: dict[tuple[str, int], PullRequest],
-) -> tuple[tuple[str, ...], dict[str, object]]:
+) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Return the grouping key of one commit and the fields of its group."""
     pull = None
     merged = _PR_MERGE.match(commit.summary)
