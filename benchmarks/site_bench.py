@@ -155,7 +155,7 @@ def publish_day(cfg: config_mod.Config, day: date) -> tuple[float, float, object
     data = {path: text.encode("utf-8") for path, text in files.items()}
     message = commit_message(facts)
     publish_s, result = timed(
-        lambda: publish_site(cfg.publish_repo, data, branch=BRANCH, message=message)
+        lambda: publish_site(cfg.publish.repo, data, branch=BRANCH, message=message)
     )
     return render_s, publish_s, result
 

@@ -267,7 +267,7 @@ def with_history(
     from statusbot.history import load
     from statusbot.providers.records import resolved_risks
 
-    history = load(config.publish_repo, config.publish_branch, config.publish_path, facts.day)
+    history = load(config.publish.repo, config.publish.branch, config.publish.path, facts.day)
     resolved = resolved_risks(store, facts.day)
     return build_day(facts, sections, history, resolved, config.templates_dir)
 

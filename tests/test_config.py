@@ -40,11 +40,11 @@ publish:
     cfg = config.load(path, Path("/"))
     assert cfg.timezone == "Europe/Prague"
     assert cfg.people[0].emails == ("dev1@example.com",)
-    assert cfg.git_repos == ((tmp_path / "repo").resolve(),)
-    assert cfg.junit_globs == ("reports/**/*.xml",)
-    assert cfg.coverage_globs == ("coverage.xml",)
-    assert cfg.publish_repo == (tmp_path / "repo").resolve()
-    assert (cfg.publish_branch, cfg.publish_path, cfg.publish_remote) == ("pages", "docs", None)
+    assert cfg.sources.git == ((tmp_path / "repo").resolve(),)
+    assert cfg.sources.junit == ("reports/**/*.xml",)
+    assert cfg.sources.coverage == ("coverage.xml",)
+    assert cfg.publish.repo == (tmp_path / "repo").resolve()
+    assert (cfg.publish.branch, cfg.publish.path, cfg.publish.remote) == ("pages", "docs", None)
     assert not cfg.embedded
 
 
@@ -107,9 +107,9 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
 def test_embedded_default_uses_cwd_and_default_globs(tmp_path: Path) -> None:
     cfg = config.load(None, tmp_path)
     assert cfg.embedded
-    assert cfg.git_repos == (tmp_path.resolve(),)
-    assert cfg.publish_branch == "gh-pages" and cfg.publish_remote == "origin"
-    assert "reports/**/*.xml" in cfg.junit_globs and "coverage.xml" in cfg.coverage_globs
+    assert cfg.sources.git == (tmp_path.resolve(),)
+    assert cfg.publish.branch == "gh-pages" and cfg.publish.remote == "origin"
+    assert "reports/**/*.xml" in cfg.sources.junit and "coverage.xml" in cfg.sources.coverage
 
 
 def test_config_search_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -328,7 +328,7 @@ def test_init_writes_a_valid_starter_and_refuses_to_overwrite(tmp_path, run_cli)
     from statusbot import config
 
     cfg = config.load(tmp_path / "statusbot.yml", tmp_path)
-    assert cfg.publish_branch == "gh-pages"
+    assert cfg.publish.branch == "gh-pages"
 
 
 def test_dry_run_writes_nothing(tmp_path, run_cli):

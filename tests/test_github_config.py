@@ -21,7 +21,7 @@ def test_github_keys_have_their_defaults(tmp_path):
     assert settings.api_url == "https://api.github.com"
     assert settings.stale_review_days == 2
     assert (settings.repos, settings.orgs, settings.workflow_runs) == ((), (), False)
-    assert build({}, tmp_path).allow_private_data is False
+    assert build({}, tmp_path).publish.allow_private_data is False
 
 
 def test_bad_github_keys_are_listed_at_once(tmp_path):

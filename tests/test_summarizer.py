@@ -190,9 +190,9 @@ def test_summarizer_config_takes_a_list_or_a_string_split_like_a_shell(tmp_path)
     split = build(
         {"summarizer": {"command": "llm -m 'a b'", "timeout": 5}}, base=tmp_path, path=None
     )
-    assert listed.summarizer_command == split.summarizer_command == ("llm", "-m", "a b")
-    assert (listed.summarizer_timeout, split.summarizer_timeout) == (60.0, 5.0)
-    assert build({}, base=tmp_path, path=None).summarizer_command is None
+    assert listed.summarizer.command == split.summarizer.command == ("llm", "-m", "a b")
+    assert (listed.summarizer.timeout, split.summarizer.timeout) == (60.0, 5.0)
+    assert build({}, base=tmp_path, path=None).summarizer.command is None
     with pytest.raises(ConfigError, match=r"summarizer\.command: expected a command"):
         build({"summarizer": {"command": 3}}, base=tmp_path, path=None)
     with pytest.raises(ConfigError, match=r"summarizer\.command: cannot split"):

@@ -70,17 +70,17 @@ def check_token(config: Config) -> list[Check]:
 
 def check_push(config: Config) -> Check:
     """Check the Pages branch can be pushed, with `git push --dry-run` (changes nothing)."""
-    remote = config.publish_remote
+    remote = config.publish.remote
     if remote is None:
         return Check("push access", None, "skipped: publish.remote is null (commit only)")
     from statusbot.gitpages.git import Git, GitError, last_line
     from statusbot.gitpages.refs import git_dir_of, read_ref
 
-    branch = config.publish_branch
+    branch = config.publish.branch
     ref = f"refs/heads/{branch}"
     try:
-        git = Git(config.publish_repo)
-        source = ref if read_ref(git_dir_of(config.publish_repo), ref) else "HEAD"
+        git = Git(config.publish.repo)
+        source = ref if read_ref(git_dir_of(config.publish.repo), ref) else "HEAD"
         proc = git.run(
             "push", "--dry-run", "--porcelain", remote, f"{source}:{ref}",
             env={"GIT_TERMINAL_PROMPT": "0"}, check=False, timeout=120,
@@ -124,7 +124,7 @@ def check_timer(config: Config) -> Check:
 
     state = timer_state()
     if state.get("installed") == "no":
-        if (config.publish_repo / WORKFLOW).is_file() or (config.base / WORKFLOW).is_file():
+        if (config.publish.repo / WORKFLOW).is_file() or (config.base / WORKFLOW).is_file():
             return Check("schedule", True, f"GitHub Actions workflow {WORKFLOW}")
         return Check("schedule", False, "no timer; run: statusbot timer install")
     line = describe_timer(state)

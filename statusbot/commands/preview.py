@@ -55,15 +55,15 @@ def preview(obj: Context, config: Config, port: int) -> None:
 def write_source(config: Config, files: dict[str, str], target: Path) -> Path:
     """Write the Pages branch's tree with this run's files over it; return the Jekyll source."""
     target.mkdir(parents=True)
-    git = Git(config.publish_repo)
-    done = git.run("archive", "--format=tar", f"refs/heads/{config.publish_branch}", check=False)
+    git = Git(config.publish.repo)
+    done = git.run("archive", "--format=tar", f"refs/heads/{config.publish.branch}", check=False)
     if done.returncode == 0:  # no branch yet: the preview shows this run's files alone
         with tarfile.open(fileobj=BytesIO(done.stdout)) as tar:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
                 tar.extractall(target, filter="data")
             else:  # git archive of our own branch: no links out, no absolute paths
                 tar.extractall(target)
-    source = target / config.publish_path if config.publish_path else target
+    source = target / config.publish.path if config.publish.path else target
     for path, text in files.items():
         write_atomic(source / path, text)
     return source

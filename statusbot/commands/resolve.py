@@ -57,7 +57,7 @@ def open_risk_ids(config: Config, store: Store, day: date) -> set[str]:
             except (KeyError, TypeError, ValueError):
                 continue  # collect_records warns about malformed records
     # The page's own list counts too: the risk may have been noted where another store lives.
-    history = load(config.publish_repo, config.publish_branch, config.publish_path, day)
+    history = load(config.publish.repo, config.publish.branch, config.publish.path, day)
     on_page = {str(r["id"]) for r in history.previous_open_risks(day + timedelta(days=1))}
     return (noted | on_page) - resolved_risks(store, date.max)
 

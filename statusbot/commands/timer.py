@@ -118,9 +118,9 @@ def writable_paths(config: Config) -> list[Path]:
     from statusbot.gitpages.refs import git_common_dir
 
     try:
-        paths = [git_common_dir(config.publish_repo)]
+        paths = [git_common_dir(config.publish.repo)]
     except GitError:
-        paths = [config.publish_repo]
+        paths = [config.publish.repo]
     if config.state_dir is not None:
         paths.append(config.state_dir)
     return paths

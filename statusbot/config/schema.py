@@ -209,19 +209,3 @@ class Config:
     def embedded(self) -> bool:
         """Return True when no config file was found (the embedded default)."""
         return self.path is None
-
-    # Transitional flat names, removed once every caller uses the nested sections.
-    publish_repo = property(lambda self: self.publish.repo)
-    publish_branch = property(lambda self: self.publish.branch)
-    publish_path = property(lambda self: self.publish.path)
-    publish_remote = property(lambda self: self.publish.remote)
-    lock_wait = property(lambda self: self.publish.lock_wait)
-    push_retries = property(lambda self: self.publish.push_retries)
-    squash_after_days = property(lambda self: self.publish.squash_after_days)
-    allow_private_data = property(lambda self: self.publish.allow_private_data)
-    git_repos = property(lambda self: self.sources.git)
-    junit_globs = property(lambda self: self.sources.junit)
-    coverage_globs = property(lambda self: self.sources.coverage)
-    metric_globs = property(lambda self: self.sources.metrics)
-    summarizer_command = property(lambda self: self.summarizer.command)
-    summarizer_timeout = property(lambda self: self.summarizer.timeout)

@@ -130,7 +130,7 @@ def collect_for_config(
         end,
         now,
         store,
-        allow_private=config.allow_private_data,
+        allow_private=config.publish.allow_private_data,
     )
 
 
