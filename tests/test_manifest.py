@@ -24,7 +24,9 @@ THEIR_SITE = {
 }
 
 
-def commit_by_hand(repo: Path, files: dict[str, bytes], message: str, branch: str = "gh-pages") -> str:
+def commit_by_hand(
+    repo: Path, files: dict[str, bytes], message: str, branch: str = "gh-pages"
+) -> str:
     """Commit `files` over `branch` with plain git, as a person would (no statusbot trailer)."""
     env = {**os.environ, "GIT_INDEX_FILE": str(repo / ".git" / "hand-index")}
     env.update(GIT_AUTHOR_NAME="A Person", GIT_AUTHOR_EMAIL="person@example.com")
