@@ -17,7 +17,7 @@ THEIR_SITE = {
     "_config.yml": b"title: My Own Site\ndescription: Things I make\ntheme: minima\n",
     "index.md": b"---\nlayout: home\n---\nWelcome to my site.\n",
     "about.md": b"---\nlayout: page\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
-    "_layouts/home.html": b'---\nlayout: default\n---\n<div class="their-home">{{ content }}</div>\n',
+    "_layouts/home.html": b'---\nlayout: default\n---\n<div class="their-home">{{ content }}</div>',
     "CNAME": b"www.example.com\n",
 }
 DAYS = ("2026-02-09", "2026-02-10")
