@@ -89,7 +89,7 @@ def _pull_line(pr: PullRequest, with_repo: bool, start: datetime, end: datetime)
 def _details(pr: PullRequest, state: bool = True) -> str:
     parts = []
     if pr.commits is not None:
-        parts.append(f"{pr.commits} commit" + ("" if pr.commits == 1 else "s"))
+        parts.append(md.plural(pr.commits, "commit"))
     if pr.additions is not None and pr.deletions is not None:
         parts.append(f"+{pr.additions}/−{pr.deletions} lines")
     if state and pr.state == "open":
@@ -136,6 +136,6 @@ def _run_lines(runs: tuple[WorkflowRun, ...]) -> list[tuple[str, str]]:
         counts = Counter(r.conclusion or r.status for r in by_repo[repo])
         listed = ", ".join(f"{n} {md.text(k, 30)}" for k, n in sorted(counts.items()))
         total = len(by_repo[repo])
-        noun = "workflow run" if total == 1 else "workflow runs"
-        lines.append((repo, f"Ran {total} {noun} in {md.text(repo, 80)} ({listed})"))
+        ran = md.plural(total, "workflow run")
+        lines.append((repo, f"Ran {ran} in {md.text(repo, 80)} ({listed})"))
     return lines

@@ -66,7 +66,7 @@ def failing_tests(facts: Facts) -> list[Risk]:
             more = len(result.failing) - len(names)
             listed = ", ".join(names) + (f" and {more} more" if more else "")
             suite = md.text(result.name, 120)
-            text = f"{_plural(failing, 'failing test')} in {suite}"
+            text = f"{md.plural(failing, 'failing test')} in {suite}"
             text += f": {listed}" if listed else ""
             report = md.text(result.source, 160)
             when = f" at {_when(result.at, facts.timezone)}" if result.at else ""
@@ -173,7 +173,7 @@ def waiting_reviews(facts: Facts) -> list[Risk]:
     for pr in facts.pull_requests:
         if pr.stale_review and pr.opened_at is not None:
             opened = pr.opened_at.astimezone(ZoneInfo(facts.timezone)).date()
-            waited = _plural((facts.day - opened).days, "day")
+            waited = md.plural((facts.day - opened).days, "day")
             text = f"Pull request {ref(pr, label)} has waited {waited} for review"
             risks.append(Risk("medium", text))
     return risks
@@ -259,7 +259,3 @@ def _days_between(earlier: datetime, later: datetime, timezone: str) -> int:
     a: date = earlier.astimezone(tz).date()
     b: date = later.astimezone(tz).date()
     return (b - a).days
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
