@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from statusbot import markup as md
 from statusbot.model import Facts, PullRequest, Review, Size, WorkflowRun, WorkItem
@@ -49,11 +48,9 @@ def pull_item(pr: PullRequest, line: str) -> WorkItem:
 
 
 def _window(first: date, timezone: str, day: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(timezone)
-    return (
-        datetime.combine(first, time(0), tzinfo=tz),
-        datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz),
-    )
+    from statusbot.run.window import span
+
+    return span(first, day, timezone)
 
 
 def _labeller(facts: Facts) -> bool:

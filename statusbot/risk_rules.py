@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from statusbot import markup as md
 from statusbot.config.schema import RiskSettings
-from statusbot.model import RISK_LEVELS, Facts, PullRequest
+from statusbot.model import RISK_LEVELS, RISK_RANK, Facts, PullRequest
 
 MAX_FAILING = 5
 MAX_CHECKS = 5
@@ -52,8 +52,7 @@ def evaluate(facts: Facts, settings: RiskSettings | None = None) -> list[Risk]:
         risks += failed_workflows(facts)
     if s.stale_source:
         risks += stale_sources(facts)
-    order = {level: i for i, level in enumerate(RISK_LEVELS)}
-    return sorted(risks, key=lambda r: order[r.level])  # stable: rule order within a level
+    return sorted(risks, key=lambda r: RISK_RANK[r.level])  # stable: rule order within a level
 
 
 def failing_tests(facts: Facts) -> list[Risk]:
