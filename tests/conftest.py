@@ -37,7 +37,7 @@ def reports() -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the machine's git config and XDG folders out of every test."""
+    """Keep the machine's git config, identity, XDG folders and tokens out of every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
@@ -51,6 +51,10 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "GIT_COMMITTER_DATE",
         "GIT_AUTHOR_NAME",
         "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_CONFIG_GLOBAL",
+        "EMAIL",
         "GITHUB_TOKEN",
         "STATUSBOT_GITHUB_TOKEN",
         "GITHUB_API_URL",
