@@ -156,6 +156,20 @@ def test_a_refused_token_a_missing_scope_and_a_spent_rate_limit_are_named(
     github.used["core"] = 5000
     spent = run_cli(root, "doctor").output.splitlines()
     assert any(line.startswith("FAIL github rate limit: 0 of 5000 left until ") for line in spent)
+    # A spent limit is not the repositories' fault: they are not checked, and not blamed.
+    assert (
+        "warn github repos: not checked (acme/api, acme/gone): the rate limit is used up" in spent
+    )
+    assert not [line for line in spent if line.startswith("FAIL github repo ")]
+
+
+def test_the_search_bucket_is_checked_too(tmp_path, run_cli, monkeypatch, active_timer, github):
+    root = project(tmp_path, github="dev1", api_url=github.base_url)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    assert "ok   github search limit: 30 of 30 left this minute" in run_cli(root, "doctor").output
+    github.used["search"] = 30
+    lines = run_cli(root, "doctor").output.splitlines()
+    assert any(line.startswith("warn github search limit: 0 of 30 left until ") for line in lines)
 
 
 def test_a_fine_grained_token_is_checked_per_repository(
