@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import bare_remote, commit, git, make_repo
+from conftest import git, project_layout
 from github_server import TOKEN, FakeGitHub
 
 from statusbot.secrets import ENV_NAMES
 
 
 def project(tmp_path: Path, github: str | None = None, api_url: str | None = None) -> Path:
-    app = make_repo(tmp_path / "app")
-    commit(app, "Work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
-    site = make_repo(tmp_path / "site")
-    commit(site, "Site repo", datetime(2026, 1, 1, tzinfo=UTC))
-    git(site, "remote", "add", "origin", str(bare_remote(tmp_path / "origin.git")))
-    login = f"\n    github: {github}" if github else ""
-    (tmp_path / "statusbot.yml").write_text(
-        f"timezone: UTC\npeople:\n  - name: Dev One{login}\n    emails: [dev1@example.com]\n"
-        "sources:\n  git: [app]\npublish:\n  repo: site\n"
-        + (f"github:\n  api_url: {api_url}\n  repos: [acme/api, acme/gone]\n" if api_url else "")
-    )
-    return tmp_path
+    tail = f"github:\n  api_url: {api_url}\n  repos: [acme/api, acme/gone]\n" if api_url else ""
+    return project_layout(tmp_path, login=github, tail=tail)
 
 
 @pytest.fixture
