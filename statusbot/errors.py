@@ -25,3 +25,7 @@ class ReportError(StatusbotError):
 
 class PublishError(StatusbotError):
     """Writing or pushing the Pages branch failed."""
+
+
+class TemplateError(StatusbotError):
+    """A template (built-in or the user's) could not be loaded or rendered."""

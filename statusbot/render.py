@@ -9,6 +9,7 @@ from typing import Any
 
 from statusbot.compose import NO_ACTIVITY, NO_RISKS, Sections
 from statusbot.config import Config
+from statusbot.errors import TemplateError
 from statusbot.model import Facts
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -34,11 +35,41 @@ def environment(user_dir: Path | None) -> Any:
 def _environment(user_dir: Path | None) -> object:
     import jinja2
 
+    class NamedTemplate(jinja2.Template):
+        """A template whose errors name its file and line in one line."""
+
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            """Render, turning a template error into a TemplateError naming the file."""
+            try:
+                return super().render(*args, **kwargs)
+            except jinja2.TemplateError as exc:
+                raise template_error(
+                    exc, self.filename, _template_line(exc, self.filename)
+                ) from None
+
+    class NamedEnvironment(jinja2.Environment):
+        """An environment whose load errors name the template file."""
+
+        template_class = NamedTemplate
+
+        def get_template(self, name: Any, *args: Any, **kwargs: Any) -> Any:
+            """Load a template, turning a syntax error into a TemplateError naming the file."""
+            try:
+                return super().get_template(name, *args, **kwargs)
+            except jinja2.TemplateNotFound as exc:
+                where = [str(user_dir)] if user_dir else []
+                where.append("the built-in templates")
+                raise TemplateError(
+                    f"template {exc.name} not found in {' or '.join(where)}"
+                ) from None
+            except jinja2.TemplateError as exc:
+                raise template_error(exc, None) from None
+
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_dir)))
     loaders.append(jinja2.FileSystemLoader(str(data_dir("templates"))))
-    return jinja2.Environment(
+    return NamedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=False,  # markdown out; every untrusted value is escaped by markup.text
         keep_trailing_newline=True,
@@ -46,6 +77,25 @@ def _environment(user_dir: Path | None) -> object:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def template_error(exc: Exception, filename: str | None, line: int | None = None) -> TemplateError:
+    """Return one line naming the template file (and line) of a Jinja2 error."""
+    name = getattr(exc, "filename", None) or filename or "a template"
+    line = getattr(exc, "lineno", None) or line
+    where = f"{name}, line {line}" if line else name
+    return TemplateError(f"{where}: {getattr(exc, 'message', None) or exc}")
+
+
+def _template_line(exc: BaseException, filename: str | None) -> int | None:
+    """Return the template line a render error came from (Jinja2 maps frames to templates)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
 
 
 def render_day(facts: Facts, sections: Sections, templates_dir: Path | None = None) -> str:
