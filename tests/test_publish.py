@@ -208,7 +208,7 @@ def test_no_change_and_remote_up_to_date_does_not_push(repo: Path, bare: Path) -
     assert again.push_message == f"not pushed: origin/gh-pages is already at {first.commit[:7]}"
 
 
-@pytest.mark.parametrize("fetched", [False, True], ids=["unfetched", "fetched"])
+@pytest.mark.parametrize("fetched", [False], ids=["unfetched"])
 def test_push_rejected_when_remote_diverges(
     repo: Path, bare: Path, tmp_path: Path, fetched: bool
 ) -> None:
@@ -236,6 +236,23 @@ def test_push_rejected_when_remote_diverges(
     assert read_file(repo, "gh-pages", "_posts/2026-02-09-daily-status.md") is not None
     assert f"commit {ours[:7]} stays on the local branch" in text
     assert rev(bare, "refs/heads/gh-pages") == theirs
+
+
+def test_a_fetched_remote_ahead_is_built_over(repo: Path, bare: Path, tmp_path: Path) -> None:
+    publish(repo, DAY1, remote="origin", push=True)
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", "-b", "gh-pages", str(bare), str(other))
+    (other / "extra.md").write_text("pushed from elsewhere\n")
+    git(other, "add", "extra.md")
+    git(other, "commit", "-q", "-m", "elsewhere")
+    git(other, "push", "-q", "origin", "gh-pages")
+    git(repo, "fetch", "-q", "origin")
+
+    result = publish(repo, DAY2, remote="origin", push=True)
+
+    assert result.pushed and result.rebuilt == 0
+    assert rev(bare, "refs/heads/gh-pages~1") == rev(other, "HEAD")
+    assert read_file(repo, "gh-pages", "extra.md") == b"pushed from elsewhere\n"
 
 
 def test_commit_left_by_failed_push_goes_out_next_time(
