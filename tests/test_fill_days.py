@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import bare_remote, branch_file, commit, configured_site, git, make_repo
+from conftest import branch_file, commit, configured_site, git, make_repo
 from freezegun import freeze_time
 
 NOON = datetime(2026, 2, 8, 12, 0, tzinfo=UTC)
