@@ -589,8 +589,8 @@ def merges_line(merges: Sequence[Commit], branch: str | None, where: str) -> str
         if pr:
             pulls.append(f"#{pr.group(1)} ({pr.group(2)})")
         elif merged and merged.group(1).removeprefix("origin/") in {branch, "main", "master"}:
-            into = _MERGE_INTO.search(commit.summary)
-            syncs.append((merged.group(1), into.group(1) if into else None))
+            dest = _MERGE_INTO.search(commit.summary)
+            syncs.append((merged.group(1), dest.group(1) if dest else None))
         elif merged:
             branches.append(merged.group(1))
         else:

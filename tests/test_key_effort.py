@@ -81,6 +81,7 @@ def test_the_sentence_says_what_was_being_done_and_each_verb_once():
     assert doing("Added and fixed gtr on master") == ("adding and fixing", " gtr on master")
     assert doing("Worked on githubext on master") == ("working on", " githubext on master")
     assert doing("Merged master and fixed") == ("merging", " master and fixed")
+
     def work(n: int, subject: str, path: str, lines: int) -> Commit:
         return Commit(
             **{**commit(n, "main").__dict__, "summary": subject,
