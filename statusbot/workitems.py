@@ -176,6 +176,7 @@ class _Group:
     commits: list[Commit] = field(default_factory=list)
     merges: list[Commit] = field(default_factory=list)
     pull: PullRequest | None = None
+    replacement: tuple[str, str] | None = None  # one mechanical (old, new) replacement
 
 
 def apart(path: str) -> bool:
@@ -375,6 +376,11 @@ def _key(
     kind = commit_kind(commit)
     if kind:
         return ("kind", kind), {"kind": kind, "title": _KIND_TITLES[kind], "area": None}
+    if commit.replacement:
+        old, new = commit.replacement[:2]
+        title = f"<code>{md.text(old, 80)}</code> with <code>{md.text(new, 80)}</code>"
+        make = {"kind": "area", "title": title, "area": main_area(commit)}
+        return ("replace", old, new), {**make, "replacement": (old, new)}
     ctype, prefix, _rest = prefix_of(commit.summary)
     if prefix:
         return ("area", prefix), {"kind": "area", "title": prefix, "area": prefix}
@@ -400,7 +406,7 @@ def _merge_small(groups: list[_Group]) -> list[_Group]:
     kept = []
     for g in groups:
         small = len(g.commits) <= SMALL_COMMITS and size_of(g.commits).lines <= SMALL_LINES
-        if g.kind == "area" and g.area and small and "/" in g.area:
+        if g.kind == "area" and g.area and small and "/" in g.area and not g.replacement:
             by_top[(g.person, g.repo, g.area.split("/")[0])].append(g)
         else:
             kept.append(g)
@@ -438,6 +444,15 @@ def _item(group: _Group, many_repos: bool) -> WorkItem:
         headline = merges_line(group.merges, group.branch, where)
         line = headline + f" ({_plural(size.merges, 'merge')})"
         title = "merges"
+    elif group.replacement is not None:
+        title = group.title  # already markdown: two escaped code spans
+        times = sum(c.replacement[2] for c in work if c.replacement)
+        files = len({f.path for c in work for f in c.files})
+        headline = f"Replaced {title}{where}"
+        counts = _plural(size.commits, "commit")
+        link = _compare_url(work)
+        counts = md.link(counts, link) if link else counts
+        line = f"{headline} ({_plural(times, 'replacement')} in {_plural(files, 'file')}, {counts})"
     else:
         verb = verb_of(work, group.kind)
         title = md.text(_title(group), 120)

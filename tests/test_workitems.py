@@ -298,3 +298,59 @@ def test_merge_lines_name_the_pull_requests_and_say_syncs_of_the_default_branch_
         line_of(c(4, "Merge branch 'topic'", merge=True), c(5, "Merge branch 'fix'", merge=True))
         == "Merged branches topic and fix into main (2 merges)"
     )
+
+
+def test_a_mechanical_replacement_is_found_in_the_diff_and_said_so(tmp_path):
+    from conftest import git, make_repo
+
+    from statusbot.providers.git import collect_commits
+
+    def commit_all(message: str, when: datetime) -> None:
+        git(repo, "add", ".")
+        stamp = when.isoformat()
+        who = {"GIT_AUTHOR_NAME": "Dev One", "GIT_AUTHOR_EMAIL": "dev1@example.com"}
+        env = {**who, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        git(repo, "commit", "-q", "-m", message, env=env)
+
+    repo = make_repo(tmp_path / "lib")
+    old = "package p\n\nfunc F(x interface{}) {}\n\nvar m map[string]interface{}\n"
+    for name in ("a.go", "b.go", "c.go"):
+        (repo / name).write_text(old + "// " + name + "\n")
+    commit_all("Start", AT - timedelta(days=3))
+    for name in ("a.go", "b.go", "c.go"):
+        (repo / name).write_text((repo / name).read_text().replace("interface{}", "any"))
+    commit_all("Modernize types", AT)
+    for name, line in (("a.go", "F(x any) {}"), ("b.go", "F(y any) {}")):  # even, no one token
+        text = (repo / name).read_text()
+        (repo / name).write_text(text.replace("F(x any) {}", line).replace("// b.go", "// bee"))
+    commit_all("Rename a parameter", AT + timedelta(minutes=5))
+    commits, failures = collect_commits([repo], ME, AT - timedelta(hours=1), AT + timedelta(1))
+    assert failures == []
+    by_subject = {c.summary: c for c in commits}
+    assert by_subject["Modernize types"].replacement == ("interface{}", "any", 6, 3)
+    assert by_subject["Rename a parameter"].replacement is None
+    lines = [i.line for i in group_commits(commits, (), ME)]
+    assert lines[0] == (
+        "Replaced <code>interface&#123;&#125;</code> with <code>any</code> on main "
+        "(6 replacements in 3 files, 1 commit)"
+    ), lines
+    assert "Rename a parameter" in lines[1]
+
+
+def test_the_shortest_token_that_explains_every_line_is_the_replacement():
+    from statusbot.providers.git import find_replacement
+
+    diff = (
+        "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -3 +3 @@\n"
+        '-\tm := map[string]interface{}{"b": []interface{}{}}\n'
+        '+\tm := map[string]any{"b": []any{}}\n'
+        "diff --git a/b.go b/b.go\n--- a/b.go\n+++ b/b.go\n@@ -1 +1 @@\n"
+        "-var v interface{}\n+var v any\n"
+    )
+    assert find_replacement(diff) == ("interface{}", "any", 3, 2)
+    one_file = diff.split("diff --git a/b.go")[0]
+    assert find_replacement(one_file) is None  # one file is an edit, not a sweep
+    uneven = diff.replace("+var v any\n", "+var v any\n+var w any\n")
+    assert find_replacement(uneven) is None
+    two = diff.replace("+var v any", "+var v int")
+    assert find_replacement(two) is None  # two different replacements: not mechanical
