@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 RISK_LEVELS = ("critical", "high", "medium", "low")
+RISK_RANK = {level: i for i, level in enumerate(RISK_LEVELS)}  # critical first
 
 
 @dataclass(frozen=True)

@@ -76,27 +76,6 @@ def user_state(repo: Path) -> dict[str, object]:
     }
 
 
-@pytest.fixture(autouse=True)
-def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the machine's git config and identity out of every test."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in (
-        "XDG_CONFIG_HOME",
-        "GIT_CONFIG_GLOBAL",
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-        "EMAIL",
-        "GIT_DIR",
-        "GIT_INDEX_FILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def publish(repo: Path, files: dict[str, bytes], **kwargs: object) -> PublishResult:
     """Publish with a default message."""
     kwargs.setdefault("message", "Publish daily status")
@@ -340,8 +319,8 @@ def test_dry_run_writes_nothing(repo: Path, bare: Path) -> None:
     assert objects(repo) == before
 
 
-def test_identity_defaults_without_user_email(repo: Path, tmp_path: Path) -> None:
-    assert not any((tmp_path / "home").iterdir())
+def test_identity_defaults_without_user_email(repo: Path) -> None:
+    assert not any(Path(os.environ["HOME"]).iterdir())
     unset = subprocess.run(["git", "config", "user.email"], cwd=repo, check=False)
     assert unset.returncode == 1
 
