@@ -110,7 +110,7 @@ class Size:
         return self.added + self.deleted
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class WorkItem:
     """One accomplishment: a piece of work, what it was, its evidence and its size."""
 
@@ -129,18 +129,6 @@ class WorkItem:
     def __str__(self) -> str:
         """Return the bullet, so a template that prints an item prints its line."""
         return self.line
-
-    def __eq__(self, other: object) -> bool:
-        """Return True for the same item, or for its bullet text (lines compare as before)."""
-        if isinstance(other, str):
-            return self.line == other
-        if isinstance(other, WorkItem):
-            return dataclasses.astuple(self) == dataclasses.astuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        """Return the hash of the bullet, consistent with equality to it."""
-        return hash(self.line)
 
 
 @dataclass(frozen=True)

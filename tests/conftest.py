@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -190,6 +190,11 @@ def configured_site(tmp_path: Path, sources: str = "", tail: str = "") -> Path:
         tail=tail, work=("Start", start), site_at=start,
     )  # fmt: skip
     return tmp_path / "origin.git"
+
+
+def lines(items: Iterable[object]) -> tuple[str, ...]:
+    """Return work items (or risks) as the bullet text the page shows."""
+    return tuple(getattr(i, "line", None) or getattr(i, "markdown", None) or str(i) for i in items)
 
 
 def set_mtime(path: Path, when: datetime) -> None:

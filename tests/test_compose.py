@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from conftest import fake_commit
+from conftest import fake_commit, lines
 
 from statusbot.compose import compose
 from statusbot.model import (
@@ -69,7 +69,7 @@ def test_test_lines_and_failing_tests_under_risks():
         failing=("a.test_x", "a.test_y", "b.test_z"),
     )
     sections = compose(facts(tests=(ok, bad)))
-    assert sections.accomplishments == (
+    assert lines(sections.accomplishments) == (
         "Executed E2E tests (3/3 passing, 1 skipped)",
         "Executed unit tests (6/9 passing, 3 failing)",
     )
@@ -93,7 +93,7 @@ def test_risks_are_ordered_critical_first_and_name_stale_sources():
         == "Deployment of v2 to prod ended in failure (since 2026-02-08 09:00)"
     )
     assert sections.risks[2].text == "Source junit report reports/x.xml is stale: empty file"
-    assert sections.accomplishments == ("Deployment of v2 to prod: failure",)
+    assert lines(sections.accomplishments) == ("Deployment of v2 to prod: failure",)
 
 
 def test_coverage_without_a_baseline_states_the_figure_and_a_drop_is_not_expansion():
@@ -103,11 +103,11 @@ def test_coverage_without_a_baseline_states_the_figure_and_a_drop_is_not_expansi
     first = compose(
         facts(coverage=(report,), coverage_changes=(CoverageChange("c", "overall", None, 33.3),))
     )
-    assert first.accomplishments == ("Measured line coverage: coverage.xml 33.3%",)
+    assert lines(first.accomplishments) == ("Measured line coverage: coverage.xml 33.3%",)
     drop = compose(
         facts(coverage=(report,), coverage_changes=(CoverageChange("c", "overall", 40.0, 33.3),))
     )
-    assert drop.accomplishments == ("Test coverage changed: overall 40.0% → 33.3% (-6.7%)",)
+    assert lines(drop.accomplishments) == ("Test coverage changed: overall 40.0% → 33.3% (-6.7%)",)
 
 
 def test_empty_day_is_empty():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from conftest import lines
+
 from statusbot.compose import compose
 from statusbot.model import Facts, Person, PullRequest, Review, StaleSource, WorkflowRun
 
@@ -37,7 +39,7 @@ def facts(**fields) -> Facts:
 
 def test_created_pull_request_reads_like_the_reference():
     sections = compose(facts(pull_requests=(pr(),)))
-    assert sections.accomplishments == (
+    assert lines(sections.accomplishments) == (
         "Created pull request [#102](https://github.com/osac-project/osac-operator/pull/102) "
         "for AAP Direct provider with job lifecycle management (24 commits, ready for review)",
     )
@@ -58,7 +60,7 @@ def test_merged_closed_updated_draft_and_idle_pull_requests():
     ).accomplishments
     url = "https://github.com/osac-project/osac-operator/pull"
     title = "AAP Direct provider with job lifecycle management"
-    assert items == (
+    assert lines(items) == (
         f"Merged pull request [#1]({url}/1) for {title} (1 commit)",
         f"Created and merged pull request [#2]({url}/2) for {title} (3 commits)",
         f"Closed pull request [#3]({url}/3) for {title} without merging",
@@ -83,7 +85,7 @@ def test_reviews_show_the_days_verdict_per_pull_request():
     items = compose(
         facts(reviews=(review("changes_requested", 10), review("commented", 11)))
     ).accomplishments
-    assert items == (
+    assert lines(items) == (
         "Reviewed pull request [#9](https://github.com/a/x/pull/9) for Fix login by ana "
         "(changes requested)",
     )
@@ -111,7 +113,7 @@ def test_failing_ci_waiting_reviews_failed_runs_and_stale_github_are_risks():
         "**MEDIUM:** Workflow [CI](https://e.x/1) failed in a/x on main",
         "**MEDIUM:** GitHub facts as of 10:00 (GitHub answered 502)",  # Prague time
     ]
-    assert "Ran 2 workflow runs in a/x (1 failure, 1 success)" in sections.accomplishments
+    assert "Ran 2 workflow runs in a/x (1 failure, 1 success)" in lines(sections.accomplishments)
 
 
 def test_hostile_titles_are_escaped():

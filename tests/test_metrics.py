@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from conftest import branch_file, configured_site, set_mtime
+from conftest import branch_file, configured_site, lines, set_mtime
 from freezegun import freeze_time
 
 from statusbot.compose import compose
@@ -150,7 +150,7 @@ def test_key_finding_rules_for_higher_is_better_and_edge_cases():
 def test_hostile_metric_names_are_escaped_and_lines_go_under_accomplishments():
     metric = Metric("{{ site.x }} <b>", 3.0, "|", "[x](javascript:y)", "higher")
     facts = Facts(day=date(2026, 2, 10), timezone="UTC", people=(Person("Dev"),), metrics=(metric,))
-    assert tuple(metric_items(facts)) == compose(facts).accomplishments
+    assert tuple(metric_items(facts)) == lines(compose(facts).accomplishments)
     (line,) = metric_items(facts)
     for raw in ("{{", "<b>", "|", "[x]", "(javascript"):
         assert raw not in line
