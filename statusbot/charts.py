@@ -1,13 +1,24 @@
-"""Trend charts as static SVG files (pygal), made at render time from the day summaries."""
+"""Trend charts as static SVG files (pygal), made at render time from the day summaries.
+
+pygal is slow to import and to draw, and most runs move none of a chart's points: each chart's
+SVG is kept beside a digest of its inputs (a `ChartCache`, saved in the store), and pygal is
+imported and run only for a chart whose inputs changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import date, timedelta
 from typing import Any
 
 CHART_DIR = "assets/charts"
+CACHE = "charts.json"  # the store's file of each chart's input digest and SVG
+# stem -> {"digest": ..., "svg": ...}; a chart whose digest matches is not drawn again.
+ChartCache = MutableMapping[str, dict[str, str]]
+_DRAWING = "1"  # bump when _render draws differently, so every kept SVG is drawn again
 # (file stem, title, days shown, kind, value of a summary)
 Value = Callable[[dict[str, Any]], float | None]
 
@@ -76,14 +87,53 @@ def present_charts(end: date, summaries: dict[str, dict[str, Any]]) -> list[tupl
     ]
 
 
-def render_charts(end: date, summaries: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Return the charts that have data, each over the days up to `end`; a day without is a gap."""
+def render_charts(
+    end: date, summaries: dict[str, dict[str, Any]], cache: ChartCache | None = None
+) -> dict[str, str]:
+    """Return the charts that have data, each over the days up to `end`; a day without is a gap.
+
+    With a cache, a chart whose inputs are those of a kept SVG is not drawn again, and the
+    cache ends up holding exactly the charts returned.
+    """
     present = {stem for stem, _title in present_charts(end, summaries)}
-    return {
-        chart_path(stem): _render(stem, title, span, kind, value, end, summaries)
-        for stem, title, span, kind, value in CHARTS
-        if stem in present
-    }
+    files, kept = {}, {}
+    for stem, title, span, kind, value in CHARTS:
+        if stem not in present:
+            continue
+        values = _values(span, value, end, summaries)
+        digest = _digest(stem, title, span, kind, end, values)
+        old = cache.get(stem) if cache is not None else None
+        if old is not None and old.get("digest") == digest and isinstance(old.get("svg"), str):
+            svg = old["svg"]
+        else:
+            svg = _render(stem, title, span, kind, values, end)
+        files[chart_path(stem)] = svg
+        kept[stem] = {"digest": digest, "svg": svg}
+    if cache is not None:
+        cache.clear()
+        cache.update(kept)
+    return files
+
+
+def _values(
+    span: int, value: Value, end: date, summaries: dict[str, dict[str, Any]]
+) -> list[float | None]:
+    """Return the chart's value of each day of its span, oldest first (None: no summary)."""
+    out = []
+    for n in range(span - 1, -1, -1):
+        summary = summaries.get((end - timedelta(days=n)).isoformat())
+        out.append(value(summary) if summary is not None else None)
+    return out
+
+
+def _digest(
+    stem: str, title: str, span: int, kind: str, end: date, values: list[float | None]
+) -> str:
+    """Return a digest of everything a chart's SVG is drawn from."""
+    from statusbot import __version__
+
+    text = json.dumps([__version__, _DRAWING, stem, title, span, kind, end.isoformat(), values])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _render(
@@ -91,18 +141,14 @@ def _render(
     title: str,
     span: int,
     kind: str,
-    value: Value,
+    values: list[float | None],
     end: date,
-    summaries: dict[str, dict[str, Any]],
 ) -> str:
+    """Return one chart drawn by pygal as static SVG, the same bytes for the same inputs."""
     import pygal  # type: ignore[import-untyped]
     from pygal.style import Style  # type: ignore[import-untyped]
 
     days = [end - timedelta(days=n) for n in range(span - 1, -1, -1)]
-    values = []
-    for day in days:
-        summary = summaries.get(day.isoformat())
-        values.append(value(summary) if summary is not None else None)
     style = Style(
         background="#ffffff",
         plot_background="#ffffff",

@@ -67,14 +67,25 @@ def day_of(path: str) -> date | None:
 
 
 def load(repo: Path, branch: str, prefix: str, day: date) -> History:
-    """Return the history that rendering `day` needs, read from the Pages branch."""
-    from statusbot.gitpages.tree import list_files, read_files
+    """Return the history that rendering `day` needs, read from the Pages branch.
 
-    base = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
-    listed = list_files(repo, branch, base + DAYS_DIR)
-    days = sorted(d for d in map(day_of, listed) if d is not None)
+    Usually one git process: the summaries' folder and the summaries of the 90 days up to `day`
+    are asked for at once; a needed day outside them (a sparse archive) is read after.
+    """
+    from statusbot.gitpages.names import check_branch, check_path
+    from statusbot.gitpages.tree import read_files
+
+    check_branch(branch)
+    base = f"{check_path(prefix, 'prefix')}/" if prefix.strip("/") else ""
+    folder = base + DAYS_DIR
+    likely = {day - timedelta(days=n) for n in range(CHART_DAYS)}
+    got = _cat(repo, branch, [folder, *(base + summary_path(d) for d in sorted(likely))])
+    days = sorted(d for d in map(day_of, _tree_names(got.get(folder))) if d is not None)
     wanted = sorted(needed(day, days))
-    blobs = read_files(repo, branch, [base + summary_path(d) for d in wanted])
+    blobs = {path: data for path, (kind, data) in got.items() if kind == "blob"}
+    later = [base + summary_path(d) for d in wanted if d not in likely]
+    if later:
+        blobs.update(read_files(repo, branch, later))
     summaries: dict[str, dict[str, Any]] = {}
     for d in wanted:
         data = blobs.get(base + summary_path(d))
@@ -84,3 +95,43 @@ def load(repo: Path, branch: str, prefix: str, day: date) -> History:
             continue
         summaries[d.isoformat()] = summary
     return History(days, summaries)
+
+
+def _cat(repo: Path, branch: str, paths: list[str]) -> dict[str, tuple[str, bytes]]:
+    """Return {path: (type, content)} of those paths found on the branch, read by one process.
+
+    A tree's type is "tree:N", N the raw size of the ids in its content (git's tree object).
+    """
+    from statusbot.gitpages.git import Git
+
+    request = "".join(f"refs/heads/{branch}:{p}\n" for p in paths).encode()
+    out = Git(repo).run("cat-file", "--batch", input=request).stdout
+    found: dict[str, tuple[str, bytes]] = {}
+    pos = 0
+    for path in paths:
+        end = out.index(b"\n", pos)
+        fields = out[pos:end].split()
+        pos = end + 1
+        if len(fields) == 3 and fields[1] in (b"blob", b"tree", b"commit", b"tag"):
+            size = int(fields[2])
+            kind = fields[1].decode()
+            if kind == "tree":  # the id's raw size follows from its hex form (SHA-1 or SHA-256)
+                kind = f"tree:{len(fields[0]) // 2}"
+            found[path] = (kind, out[pos : pos + size])
+            pos += size + 1
+    return found
+
+
+def _tree_names(entry: tuple[str, bytes] | None) -> list[str]:
+    """Return the names of the files (blobs) in a raw tree object from `_cat`; [] for none."""
+    if entry is None or not entry[0].startswith("tree:"):
+        return []
+    size = int(entry[0].split(":")[1])
+    data, names, pos = entry[1], [], 0
+    while pos < len(data):
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        if data[pos:space] in (b"100644", b"100755"):
+            names.append(data[space + 1 : nul].decode("utf-8", "surrogateescape"))
+        pos = nul + 1 + size
+    return names

@@ -76,6 +76,9 @@ def _environment(user_dir: Path | None) -> object:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        # Compiled templates kept by their source's checksum (Jinja2's per-user temp folder):
+        # compiling the five a run uses cost more than the rest of its rendering.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
 
 

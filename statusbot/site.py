@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from statusbot.charts import chart_path, present_charts, render_charts
+from statusbot.charts import CACHE, ChartCache, chart_path, present_charts, render_charts
 from statusbot.compose import Sections
 from statusbot.config import Config
 from statusbot.history import RECENT, History
@@ -97,8 +97,12 @@ def render_history(
     day: date,
     templates_dir: Path | None = None,
     people: tuple[Person, ...] = (),
+    charts: ChartCache | None = None,
 ) -> dict[str, str]:
-    """Return the pages that change when `day` changes: index, archive, its month and week."""
+    """Return the pages that change when `day` changes: index, archive, its month and week.
+
+    `charts` keeps each chart's SVG by the digest of its inputs (see statusbot.charts).
+    """
     files = {
         INDEX: render_index(history, templates_dir, people),
         ARCHIVE: render_archive(history, templates_dir),
@@ -106,7 +110,7 @@ def render_history(
         week_path(iso_week(day)): render_week(history, iso_week(day), templates_dir),
     }
     if history.newest is not None:
-        files.update(render_charts(history.newest, history.summaries))
+        files.update(render_charts(history.newest, history.summaries, charts))
     return files
 
 
@@ -261,15 +265,24 @@ def _template(name: str, templates_dir: Path | None) -> Any:
 
 
 def with_history(
-    config: Config, store: Store, facts: Facts, sections: Sections
+    config: Config, store: Store, facts: Facts, sections: Sections, save: bool = True
 ) -> tuple[Sections, dict[str, str]]:
-    """Read the summaries the day needs from the Pages branch; return its sections and files."""
+    """Read the summaries the day needs from the Pages branch; return its sections and files.
+
+    The charts drawn before are taken from the store's chart cache, and it is saved when a
+    chart changed (unless `save` is False: a dry run stores nothing).
+    """
     from statusbot.history import load
     from statusbot.providers.records import resolved_risks
 
     history = load(config.publish.repo, config.publish.branch, config.publish.path, facts.day)
     resolved = resolved_risks(store, facts.day)
-    return build_day(facts, sections, history, resolved, config.templates_dir)
+    kept = store.load_json(CACHE)  # a damaged entry is drawn again
+    charts: ChartCache = {stem: c for stem, c in kept.items() if isinstance(c, dict)}
+    done = build_day(facts, sections, history, resolved, config.templates_dir, charts)
+    if save and charts != kept:
+        store.save_json(CACHE, dict(charts))
+    return done
 
 
 def summarize_day(
@@ -288,11 +301,13 @@ def build_day(
     history: History,
     resolved: set[str],
     templates_dir: Path | None = None,
+    charts: ChartCache | None = None,
 ) -> tuple[Sections, dict[str, str]]:
     """Carry open risks onto the day, and return its sections and the site files it changes."""
     sections, summary = summarize_day(facts, sections, history, resolved)
     files = {summary_path(facts.day): dumps(summary)}
-    files.update(render_history(history.with_day(summary), facts.day, templates_dir, facts.people))
+    with_day = history.with_day(summary)
+    files.update(render_history(with_day, facts.day, templates_dir, facts.people, charts))
     return sections, files
 
 

@@ -35,3 +35,26 @@ def test_a_broken_template_names_its_file_and_line(tmp_path, run_cli, text, prob
     assert str(templates / "day.md.j2") in lines[0] and problem in lines[0]
     assert "Traceback" not in result.output
     assert git(repo, "branch", "--list", "gh-pages") == ""
+
+
+def test_a_compiled_template_kept_between_runs_still_names_its_file_and_line(tmp_path, run_cli):
+    from statusbot.render import _environment, environment
+
+    repo = make_repo(tmp_path / "project")
+    commit(repo, "Work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    (templates / "day.md.j2").write_text("---\ntitle: {{ title }}\n---\n\n{{ no_such_value }}\n")
+    (tmp_path / "statusbot.yml").write_text(
+        "sources: {git: [project]}\npublish: {repo: project, remote: null}\ntemplates_dir: mine\n"
+    )
+    for _run in range(2):  # the second run loads the compiled template, as a new process would
+        _environment.cache_clear()
+        with freeze_time(NOON):
+            result = run_cli(tmp_path, "publish")
+        assert result.exit_code == 1
+        assert f"{templates / 'day.md.j2'}, line 5: " in result.output
+    env = environment(templates)
+    source, filename, _uptodate = env.loader.get_source(env, "day.md.j2")
+    bucket = env.bytecode_cache.get_bucket(env, "day.md.j2", filename, source)
+    assert bucket.code is not None  # kept compiled: the next process does not compile it

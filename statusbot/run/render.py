@@ -25,7 +25,7 @@ def render_all(
 
         sections = sections.reworded(from_config(config, facts, sections, store, save=not dry_run))
     # Open risks carry over from earlier days; index, archive, week and charts come along.
-    sections, history_files = with_history(config, store, facts, sections)
+    sections, history_files = with_history(config, store, facts, sections, save=not dry_run)
     team = team_files(facts, sections, config.risks, config.templates_dir)
     return sections, {**render_site(facts, sections, config), **history_files, **team}
 
