@@ -189,6 +189,15 @@ def collect(obj: Context) -> None:
     click.echo(json.dumps(facts.to_dict(), indent=2, ensure_ascii=False))
 
 
+_record_push = click.option(
+    "--push/--no-push",
+    "push",
+    default=None,
+    help="Push the record to publish.remote (default: when a config file sets it; "
+    "--no-push keeps it in this clone until the next push).",
+)
+
+
 @cli.command()
 @click.argument("text", required=False)
 @click.option(
@@ -223,8 +232,9 @@ def collect(obj: Context) -> None:
     "--person",
     metavar="NAME",
     default=None,
-    help="Whose note it is, by name in people (default: the first person).",
+    help="Whose note it is, by name in people (default: the git user, else the first person).",
 )
+@_record_push
 @pass_context
 def note(
     obj: Context,
@@ -235,6 +245,7 @@ def note(
     note_day: date | None,
     resolves: str | None,
     person: str | None,
+    push: bool | None,
 ) -> None:
     """Record a note of your own: an accomplishment, a risk or the key effort."""
     from statusbot.commands.record import note_text, record_note
@@ -245,9 +256,9 @@ def note(
     if resolves is not None:
         if risk or key_effort:
             raise click.UsageError("--resolve cannot be combined with --risk or --key-effort")
-        record_resolution(obj, config, text, resolves, note_day or obj.day)
+        record_resolution(obj, config, text, resolves, note_day or obj.day, person, push)
         return
-    record_note(obj, config, text, risk, key_effort, note_day or obj.day, person)
+    record_note(obj, config, text, risk, key_effort, note_day or obj.day, person, push)
     say_risk_id(obj, config, text, risk, note_day or obj.day)
 
 
@@ -280,6 +291,7 @@ def record() -> None:
 )
 @click.option("--url", default=None, metavar="U", help="Link to the deployment (http or https).")
 @click.option("--note", "note_text", default=None, metavar="T", help="A few words about it.")
+@_record_push
 @pass_context
 def record_deploy(
     obj: Context,
@@ -288,11 +300,12 @@ def record_deploy(
     status: str,
     url: str | None,
     note_text: str | None,
+    push: bool | None,
 ) -> None:
     """Record a deployment made outside GitHub (a cluster, a VM)."""
     from statusbot.commands.record import record_deploy as run
 
-    run(obj, obj.config(), environment, version, status, url, note_text)
+    run(obj, obj.config(), environment, version, status, url, note_text, push)
 
 
 @record.command("metric", context_settings={"ignore_unknown_options": True})  # VALUE may be -5
@@ -306,14 +319,30 @@ def record_deploy(
     default=None,
     help="Which way is an improvement; default: lower for time units (s, ms, min), else higher.",
 )
+@_record_push
 @pass_context
 def record_metric(
-    obj: Context, name: str, value: float, unit: str, label: str, better: str | None
+    obj: Context,
+    name: str,
+    value: float,
+    unit: str,
+    label: str,
+    better: str | None,
+    push: bool | None,
 ) -> None:
     """Record a measured figure, e.g. `record metric "Provisioning time" 147 --unit s`."""
     from statusbot.commands.record import record_metric as run
 
-    run(obj, obj.config(), name, value, unit, label, better)
+    run(obj, obj.config(), name, value, unit, label, better, push)
+
+
+@record.command("push")
+@pass_context
+def record_push(obj: Context) -> None:
+    """Push the records this clone holds (fetching and merging the remote's first)."""
+    from statusbot.commands.record import push_records
+
+    push_records(obj, obj.config())
 
 
 @cli.command()
