@@ -165,15 +165,13 @@ def store_record(
         obj.say(f"dry run: would record {what} in {where}")
         return
     store.add_records([record], f"statusbot: record {what}")
+    obj.say(f"recorded {what}")
     if remote is None:
-        obj.say(f"recorded {what} (not pushed: push is off)")
         return
     try:
-        note = store.push_records(remote)
+        obj.say(store.push_records(remote))
     except RecordsOffline as exc:
-        obj.say(f"recorded {what} here; {exc.message}; it goes out with the next push")
-        return
-    obj.say(f"recorded {what}; {note}")
+        obj.say(f"not pushed: {exc.message}; it stays here and goes out with the next push")
 
 
 def exchange_records(store: Store, remote: str | None, fetch: bool) -> str | None:

@@ -47,9 +47,9 @@ def legacy_records(root: Path) -> list[dict[str, Any]]:
 def _with_id(record: dict[str, Any]) -> dict[str, Any]:
     """Return the record with an id made from its content (the line number keeps twins apart)."""
     text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-    record.pop("line", None)
-    return {**record, "id": digest}
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    line = record.pop("line", 0)
+    return {**record, "id": f"{line:016x}-{digest}"}  # the line keeps the file's order
 
 
 def _json(path: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -58,7 +59,7 @@ class Store:
         return Git(self.repo)
 
     def records(self) -> list[dict[str, Any]]:
-        """Return every record of the records ref, read once per Store (so once per run)."""
+        """Return every record of the records ref in the order written, read once per Store."""
         if self._records is None:
             if self.repo is None:
                 self._records = []
@@ -67,7 +68,8 @@ class Store:
 
                 git = self._git()
                 self._import_legacy(git)
-                self._records = records.read_records(git)
+                found = records.read_records(git)
+                self._records = sorted(found, key=lambda r: (str(r.get("at")), str(r.get("id"))))
         return self._records
 
     def add_records(self, new: Iterable[Mapping[str, Any]], message: str) -> list[dict[str, Any]]:
@@ -76,7 +78,7 @@ class Store:
 
         git = self._git()
         self._import_legacy(git)
-        stored = [{**r, "id": r.get("id") or uuid.uuid4().hex} for r in new]
+        stored = [{**r, "id": r.get("id") or new_id()} for r in new]
         if stored:
             records.add_records(git, stored, message)
         self._records = None
@@ -150,6 +152,19 @@ class Store:
         """Replace a JSON document atomically (write a temp file, fsync, rename)."""
         with self._locked(name):
             write_atomic(self.root / name, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+_last_ns = 0
+
+
+def new_id() -> str:
+    """Return a unique record id that sorts after this process's earlier ones.
+
+    Records of the same `at` (one second, or a frozen clock) keep the order they were written.
+    """
+    global _last_ns
+    _last_ns = max(time.time_ns(), _last_ns + 1)
+    return f"{_last_ns:016x}-{uuid.uuid4().hex[:16]}"
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
