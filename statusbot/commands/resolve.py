@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from statusbot.commands.record import author, store_record
+from statusbot.commands.record import author, exchange_records, push_remote, store_record
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
 from statusbot.providers.records import note_record, resolved_risks
@@ -40,7 +40,9 @@ def record_resolution(
     if not text.strip():
         raise StatusbotError("the note is empty")
     day = resolve_day(obj.now, config.timezone, day)
-    known = open_risk_ids(config, store_for(config), day)
+    store = store_for(config)
+    exchange_records(store, None if obj.dry_run else push_remote(config, push), fetch=True)
+    known = open_risk_ids(config, store, day)  # the remote's risks too: noted on another clone
     if rid not in known:
         listed = ", ".join(sorted(known)) or "none"
         raise StatusbotError(f"--resolve {rid}: no open risk has this id (open risks: {listed})")

@@ -167,7 +167,7 @@ def push(git: Git, remote: str, tries: int = PUSH_TRIES) -> str:
             if status[0] == "=":
                 return f"records already on '{remote}'"
             return f"pushed records to '{remote}'"
-        if status is not None and status[0] == "!" and remote_moved(status[1]):
+        if status is not None and status[0] == "!" and _raced(status[1]):
             fetch(git, remote)  # someone pushed first: take theirs, merge by union, again
             _pause(attempt)
             continue
@@ -179,6 +179,12 @@ def push(git: Git, remote: str, tries: int = PUSH_TRIES) -> str:
     raise RecordsOffline(
         f"pushing records to '{remote}': the remote kept moving after {tries} tries"
     )
+
+
+def _raced(summary: str) -> bool:
+    """Return True when a rejection says another writer got there first (moved or locked)."""
+    racing = ("failed to update ref", "cannot lock ref", "incorrect old value")
+    return remote_moved(summary) or any(why in summary for why in racing)
 
 
 def _union(ours: Mapping[str, Entry], theirs: Mapping[str, Entry]) -> dict[str, tuple[str, str]]:
