@@ -351,14 +351,22 @@ def record_push(obj: Context) -> None:
     is_flag=True,
     help="Write .github/workflows/statusbot.yml (publish every 15 minutes) instead.",
 )
+@click.option(
+    "--spec",
+    default=None,
+    metavar="SPEC",
+    help="What the workflow pip-installs (default: where this statusbot was installed from).",
+)
 @pass_context
-def init(obj: Context, github_actions: bool) -> None:
+def init(obj: Context, github_actions: bool, spec: str | None) -> None:
     """Write a commented starter statusbot.yml; refuse to overwrite one."""
     if github_actions:
         from statusbot.commands.actions import write_workflow
 
-        write_workflow(obj, _checkout_root(Path.cwd()))
+        write_workflow(obj, _checkout_root(Path.cwd()), spec)
         return
+    if spec is not None:
+        raise click.UsageError("--spec goes with --github-actions")
     from statusbot.commands.init import write_starter
 
     target = Path(obj.config_path) if obj.config_path else Path.cwd() / "statusbot.yml"
