@@ -157,6 +157,8 @@ def push(git: Git, remote: str, tries: int = PUSH_TRIES) -> str:
         head = tip(git)
         if head is None:
             return "no records to push"
+        if head == read_ref(git_dir_of(git.repo), tracking_ref(remote)):
+            return f"records already on '{remote}'"  # as last fetched or pushed: no process
         proc = git.run(
             "push", "--porcelain", remote, spec,
             env=_NO_PROMPT, check=False, timeout=PUSH_TIMEOUT,
