@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from statusbot import markup as md
 from statusbot.model import Facts, PullRequest, Review, Size, WorkflowRun, WorkItem
@@ -49,11 +48,9 @@ def pull_item(pr: PullRequest, line: str) -> WorkItem:
 
 
 def _window(first: date, timezone: str, day: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(timezone)
-    return (
-        datetime.combine(first, time(0), tzinfo=tz),
-        datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz),
-    )
+    from statusbot.run.window import span
+
+    return span(first, day, timezone)
 
 
 def _labeller(facts: Facts) -> bool:
@@ -89,7 +86,7 @@ def _pull_line(pr: PullRequest, with_repo: bool, start: datetime, end: datetime)
 def _details(pr: PullRequest, state: bool = True) -> str:
     parts = []
     if pr.commits is not None:
-        parts.append(f"{pr.commits} commit" + ("" if pr.commits == 1 else "s"))
+        parts.append(md.plural(pr.commits, "commit"))
     if pr.additions is not None and pr.deletions is not None:
         parts.append(f"+{pr.additions}/−{pr.deletions} lines")
     if state and pr.state == "open":
@@ -136,6 +133,6 @@ def _run_lines(runs: tuple[WorkflowRun, ...]) -> list[tuple[str, str]]:
         counts = Counter(r.conclusion or r.status for r in by_repo[repo])
         listed = ", ".join(f"{n} {md.text(k, 30)}" for k, n in sorted(counts.items()))
         total = len(by_repo[repo])
-        noun = "workflow run" if total == 1 else "workflow runs"
-        lines.append((repo, f"Ran {total} {noun} in {md.text(repo, 80)} ({listed})"))
+        ran = md.plural(total, "workflow run")
+        lines.append((repo, f"Ran {ran} in {md.text(repo, 80)} ({listed})"))
     return lines

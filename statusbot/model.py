@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 RISK_LEVELS = ("critical", "high", "medium", "low")
+RISK_RANK = {level: i for i, level in enumerate(RISK_LEVELS)}  # critical first
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Commit:
     files: tuple[FileStat, ...] = ()  # merges: against the first parent
     on_default: bool | None = None  # reachable from the default branch; None: not known
     body: str = ""  # the message after the subject line (trailers, "This reverts commit")
+    replacement: tuple[str, str, int, int] | None = None  # one mechanical (old, new, times, files)
 
 
 Kind = Literal[

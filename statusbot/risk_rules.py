@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from statusbot import markup as md
 from statusbot.config.schema import RiskSettings
-from statusbot.model import RISK_LEVELS, Facts, PullRequest
+from statusbot.model import RISK_LEVELS, RISK_RANK, Facts, PullRequest
 
 MAX_FAILING = 5
 MAX_CHECKS = 5
@@ -52,8 +52,7 @@ def evaluate(facts: Facts, settings: RiskSettings | None = None) -> list[Risk]:
         risks += failed_workflows(facts)
     if s.stale_source:
         risks += stale_sources(facts)
-    order = {level: i for i, level in enumerate(RISK_LEVELS)}
-    return sorted(risks, key=lambda r: order[r.level])  # stable: rule order within a level
+    return sorted(risks, key=lambda r: RISK_RANK[r.level])  # stable: rule order within a level
 
 
 def failing_tests(facts: Facts) -> list[Risk]:
@@ -66,7 +65,7 @@ def failing_tests(facts: Facts) -> list[Risk]:
             more = len(result.failing) - len(names)
             listed = ", ".join(names) + (f" and {more} more" if more else "")
             suite = md.text(result.name, 120)
-            text = f"{_plural(failing, 'failing test')} in {suite}"
+            text = f"{md.plural(failing, 'failing test')} in {suite}"
             text += f": {listed}" if listed else ""
             report = md.text(result.source, 160)
             when = f" at {_when(result.at, facts.timezone)}" if result.at else ""
@@ -173,7 +172,7 @@ def waiting_reviews(facts: Facts) -> list[Risk]:
     for pr in facts.pull_requests:
         if pr.stale_review and pr.opened_at is not None:
             opened = pr.opened_at.astimezone(ZoneInfo(facts.timezone)).date()
-            waited = _plural((facts.day - opened).days, "day")
+            waited = md.plural((facts.day - opened).days, "day")
             text = f"Pull request {ref(pr, label)} has waited {waited} for review"
             risks.append(Risk("medium", text))
     return risks
@@ -259,7 +258,3 @@ def _days_between(earlier: datetime, later: datetime, timezone: str) -> int:
     a: date = earlier.astimezone(tz).date()
     b: date = later.astimezone(tz).date()
     return (b - a).days
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

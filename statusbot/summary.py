@@ -11,7 +11,7 @@ from typing import Any
 
 from statusbot.compose import Risk, Sections
 from statusbot.key_effort import top_items
-from statusbot.model import CODE_KINDS, RISK_LEVELS, Facts, WorkItem
+from statusbot.model import CODE_KINDS, RISK_LEVELS, RISK_RANK, Facts, WorkItem
 
 # Version 2 adds "work" (the day's commits, merges and changed lines, from the items) and
 # "main" (the headline of the day's main item); version 1 summaries still build every page.
@@ -105,11 +105,10 @@ def carry_risks(
         for r in carried
         if r["level"] in RISK_LEVELS
     ]
-    order = {level: i for i, level in enumerate(RISK_LEVELS)}
-    risks = sorted([*sections.risks, *extra], key=lambda r: order[r.level])
+    risks = sorted([*sections.risks, *extra], key=lambda r: RISK_RANK[r.level])
     prose = sections.prose
     if prose is not None:  # the summarizer's page shows the carried risks too
-        reworded = sorted([*prose.risks, *extra], key=lambda r: order[r.level])
+        reworded = sorted([*prose.risks, *extra], key=lambda r: RISK_RANK[r.level])
         prose = replace(prose, risks=tuple(reworded))
     return replace(sections, risks=tuple(risks), prose=prose), [*carried, *new], closed
 

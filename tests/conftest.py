@@ -37,7 +37,7 @@ def reports() -> Path:
 
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the machine's git config and XDG folders out of every test."""
+    """Keep the machine's git config, identity, XDG folders and tokens out of every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
@@ -51,6 +51,10 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "GIT_COMMITTER_DATE",
         "GIT_AUTHOR_NAME",
         "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "GIT_CONFIG_GLOBAL",
+        "EMAIL",
         "GITHUB_TOKEN",
         "STATUSBOT_GITHUB_TOKEN",
         "GITHUB_API_URL",
@@ -150,23 +154,42 @@ def fake_commit(
     )
 
 
-def configured_site(tmp_path: Path, sources: str = "", tail: str = "") -> Path:
+def project_layout(
+    tmp_path: Path,
+    *,
+    sources: str = "",
+    publish: str = "",
+    tail: str = "",
+    login: str | None = None,
+    work: tuple[str, datetime] = ("Work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC)),
+    site_at: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+) -> Path:
     """Lay out an `app` source repo, a `site` Pages repo with a bare origin, and a config.
 
-    `sources` adds lines under `sources:`, `tail` adds top-level keys; returns the bare origin.
+    The one project builder of the tests: `sources` and `publish` add lines under those keys,
+    `tail` adds top-level keys, `login` gives Dev One a GitHub login; returns tmp_path.
     """
     app = make_repo(tmp_path / "app")
-    commit(app, "Start", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
+    commit(app, work[0], work[1])
     site = make_repo(tmp_path / "site")
-    commit(site, "Site", datetime(2026, 2, 1, 9, 0, tzinfo=UTC))
-    origin = bare_remote(tmp_path / "origin.git")
-    git(site, "remote", "add", "origin", str(origin))
+    commit(site, "Site repo", site_at)
+    git(site, "remote", "add", "origin", str(bare_remote(tmp_path / "origin.git")))
+    github = f"\n    github: {login}" if login else ""
     (tmp_path / "statusbot.yml").write_text(
-        f"timezone: UTC\npeople:\n  - name: Dev One\n    emails: [{USER[1]}]\n"
-        f"sources:\n  git: [app]\n  junit: []\n  coverage: []\n{sources}"
-        f"publish:\n  repo: site\n  remote: origin\n{tail}"
+        f"timezone: UTC\npeople:\n  - name: Dev One{github}\n    emails: [{USER[1]}]\n"
+        f"sources:\n  git: [app]\n{sources}publish:\n  repo: site\n{publish}{tail}"
     )
-    return origin
+    return tmp_path
+
+
+def configured_site(tmp_path: Path, sources: str = "", tail: str = "") -> Path:
+    """Lay out the project with no report globs and an origin remote; return the bare origin."""
+    start = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+    project_layout(
+        tmp_path, sources=f"  junit: []\n  coverage: []\n{sources}", publish="  remote: origin\n",
+        tail=tail, work=("Start", start), site_at=start,
+    )  # fmt: skip
+    return tmp_path / "origin.git"
 
 
 def set_mtime(path: Path, when: datetime) -> None:

@@ -142,6 +142,9 @@ class FakeGitHub:
     """The server's data, counters and failure rules; `base_url` is its API root."""
 
     def __init__(self, token: str = TOKEN, core_limit: int = 5000, search_limit: int = 30) -> None:
+        from conftest import require_shared  # without ../shared: skip here, fail in CI
+
+        require_shared("github-api-samples")
         self.token = token
         self.repos: dict[str, bool] = {}  # full name -> private
         self.pulls: dict[tuple[str, int], Pull] = {}

@@ -63,7 +63,7 @@ sources:
   junit: 3
   svn: x
 publish:
-  path: /site
+  path: /site/../x
   remote: [origin]
 templates_dir: no-such-dir
 """,
@@ -79,7 +79,8 @@ templates_dir: no-such-dir
             "timezone: unknown time zone 'Mars/Olympus'",
             "sources.git: no such directory: missing-repo",
             "sources.junit: expected a list of strings, got an integer",
-            "publish.path: must be / or /docs, not '/site'",
+            "publish.path: must be a folder of the branch such as /status, with no empty, "
+            "'.' or '..' parts, not '/site/../x'",
             "publish.remote: expected a non-empty string, got a list",
             "templates_dir: no such file or directory: no-such-dir",
             "people[0].name: required",

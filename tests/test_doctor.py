@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import bare_remote, commit, git, make_repo
+from conftest import git, project_layout
 from github_server import TOKEN, FakeGitHub
 
 from statusbot.secrets import ENV_NAMES
 
 
 def project(tmp_path: Path, github: str | None = None, api_url: str | None = None) -> Path:
-    app = make_repo(tmp_path / "app")
-    commit(app, "Work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
-    site = make_repo(tmp_path / "site")
-    commit(site, "Site repo", datetime(2026, 1, 1, tzinfo=UTC))
-    git(site, "remote", "add", "origin", str(bare_remote(tmp_path / "origin.git")))
-    login = f"\n    github: {github}" if github else ""
-    (tmp_path / "statusbot.yml").write_text(
-        f"timezone: UTC\npeople:\n  - name: Dev One{login}\n    emails: [dev1@example.com]\n"
-        "sources:\n  git: [app]\npublish:\n  repo: site\n"
-        + (f"github:\n  api_url: {api_url}\n  repos: [acme/api, acme/gone]\n" if api_url else "")
-    )
-    return tmp_path
+    tail = f"github:\n  api_url: {api_url}\n  repos: [acme/api, acme/gone]\n" if api_url else ""
+    return project_layout(tmp_path, login=github, tail=tail)
 
 
 @pytest.fixture
@@ -156,6 +145,20 @@ def test_a_refused_token_a_missing_scope_and_a_spent_rate_limit_are_named(
     github.used["core"] = 5000
     spent = run_cli(root, "doctor").output.splitlines()
     assert any(line.startswith("FAIL github rate limit: 0 of 5000 left until ") for line in spent)
+    # A spent limit is not the repositories' fault: they are not checked, and not blamed.
+    assert (
+        "warn github repos: not checked (acme/api, acme/gone): the rate limit is used up" in spent
+    )
+    assert not [line for line in spent if line.startswith("FAIL github repo ")]
+
+
+def test_the_search_bucket_is_checked_too(tmp_path, run_cli, monkeypatch, active_timer, github):
+    root = project(tmp_path, github="dev1", api_url=github.base_url)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    assert "ok   github search limit: 30 of 30 left this minute" in run_cli(root, "doctor").output
+    github.used["search"] = 30
+    lines = run_cli(root, "doctor").output.splitlines()
+    assert any(line.startswith("warn github search limit: 0 of 30 left until ") for line in lines)
 
 
 def test_a_fine_grained_token_is_checked_per_repository(

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import bare_remote, commit, git, make_repo
+from conftest import git, project_layout
 
 from statusbot.checkpoint import POINTS
 from statusbot.lock import run_lock
@@ -24,16 +24,8 @@ MAIN = "from statusbot.cli import main; main()"
 
 def project(tmp_path: Path, lock_wait: float = 0.3) -> Path:
     """A source repo, a Pages repo with a bare remote, and a config naming them."""
-    app = make_repo(tmp_path / "app")
-    commit(app, "Build the lock", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
-    site = make_repo(tmp_path / "site")
-    commit(site, "Site repo", datetime(2026, 1, 1, tzinfo=UTC))
-    git(site, "remote", "add", "origin", str(bare_remote(tmp_path / "origin.git")))
-    (tmp_path / "statusbot.yml").write_text(
-        "timezone: UTC\npeople:\n  - name: Dev One\n    emails: [dev1@example.com]\n"
-        f"sources:\n  git: [app]\npublish:\n  repo: site\n  lock_wait: {lock_wait}\n"
-    )
-    return tmp_path
+    work = ("Build the lock", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
+    return project_layout(tmp_path, publish=f"  lock_wait: {lock_wait}\n", work=work)
 
 
 def start(root: Path, pause_at: str | None = None, seconds: float = 60) -> subprocess.Popen:

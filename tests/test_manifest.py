@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,10 +24,31 @@ THEIR_SITE = {
 }
 
 
+def commit_by_hand(
+    repo: Path, files: dict[str, bytes], message: str, branch: str = "gh-pages"
+) -> str:
+    """Commit `files` over `branch` with plain git, as a person would (no statusbot trailer)."""
+    env = {**os.environ, "GIT_INDEX_FILE": str(repo / ".git" / "hand-index")}
+    env.update(GIT_AUTHOR_NAME="A Person", GIT_AUTHOR_EMAIL="person@example.com")
+    env.update(GIT_COMMITTER_NAME="A Person", GIT_COMMITTER_EMAIL="person@example.com")
+    run = functools.partial(subprocess.run, cwd=repo, env=env, check=True, capture_output=True)
+    tip = run(["git", "rev-parse", "-q", "--verify", branch], check=False).stdout.decode().strip()
+    run(["git", "read-tree", tip] if tip else ["git", "read-tree", "--empty"])
+    for path, data in files.items():
+        oid = run(["git", "hash-object", "-w", "--stdin"], input=data).stdout.decode().strip()
+        run(["git", "update-index", "--add", "--cacheinfo", f"100644,{oid},{path}"])
+    tree = run(["git", "write-tree"]).stdout.decode().strip()
+    parents = ["-p", tip] if tip else []
+    commit = run(["git", "commit-tree", tree, *parents, "-m", message]).stdout.decode().strip()
+    run(["git", "update-ref", f"refs/heads/{branch}", commit])
+    os.unlink(env["GIT_INDEX_FILE"])
+    return commit
+
+
 @pytest.fixture
 def their_site(repo: Path) -> Path:
     """A gh-pages branch that already holds a person's own Jekyll site."""
-    publish(repo, THEIR_SITE, message="My site")
+    commit_by_hand(repo, THEIR_SITE, "My site")
     return repo
 
 
@@ -42,9 +66,9 @@ def test_root_of_a_foreign_site_is_refused(their_site: Path) -> None:
         publish(their_site, DAY1, owner="statusbot.yml")
 
     assert caught.value.message == (
-        "branch 'gh-pages' holds files statusbot did not write (_config.yml) and publishing "
-        "would change them: choose a publish.path folder of statusbot's own, or adopt them "
-        "(publish.adopt: true)"
+        "the root of branch 'gh-pages' holds files statusbot did not write (CNAME, _config.yml, "
+        "_layouts/default.html and 2 more): choose a publish.path folder of its own "
+        "(e.g. /status), or take them over with publish.adopt: true"
     )
     assert rev(their_site, "gh-pages") == tip
 
@@ -96,17 +120,17 @@ def test_adopt_takes_over_the_files_it_overwrites(their_site: Path) -> None:
 
 
 def test_a_file_where_the_folder_would_go_is_theirs(repo: Path) -> None:
-    publish(repo, {"status": b"a file named status\n", "blog/index.md": b"blog\n"})
+    commit_by_hand(repo, {"status": b"a file named status\n", "blog/index.md": b"blog\n"}, "mine")
 
     with pytest.raises(PublishError, match=r"did not write \(status\)"):
         publish(repo, DAY1, prefix="status", owner="me")
-    with pytest.raises(PublishError, match=r"did not write \(blog\)"):
+    with pytest.raises(PublishError, match=r"did not write \(blog/index.md, status\)"):
         publish(repo, {"blog": b"a file over their folder\n"}, owner="me")
     assert read_file(repo, "gh-pages", "status") == b"a file named status\n"
 
 
 def test_a_broken_manifest_is_named(repo: Path) -> None:
-    publish(repo, {f"docs/{MANIFEST_NAME}": b"{not json"})
+    commit_by_hand(repo, {f"docs/{MANIFEST_NAME}": b"{not json"}, "mine")
 
     with pytest.raises(PublishError) as caught:
         publish(repo, DAY1, prefix="docs", owner="me")
@@ -121,3 +145,33 @@ def test_without_an_owner_nothing_changes(their_site: Path) -> None:
 
     assert result.changed == tuple(sorted(DAY1))
     assert read_file(their_site, "gh-pages", MANIFEST_NAME) is None
+
+
+def test_a_folder_published_before_manifests_is_taken_over(repo: Path) -> None:
+    publish(repo, DAY1, prefix="docs", message="statusbot: daily status 2026-02-08")
+    commit_by_hand(repo, {"README.md": b"outside the folder\n"}, "docs: readme")
+
+    result = publish(repo, DAY2, prefix="docs", owner="statusbot.yml")
+
+    assert result.commit is not None
+    manifest = json.loads(read_file(repo, "gh-pages", f"docs/{MANIFEST_NAME}") or b"")
+    assert manifest == {"owner": "statusbot.yml", "files": sorted({**DAY1, **DAY2})}
+
+
+def test_a_folder_someone_else_wrote_in_is_refused_with_the_fix(repo: Path) -> None:
+    publish(repo, DAY1, message="statusbot: daily status 2026-02-08")
+    commit_by_hand(repo, {"CNAME": b"status.example.com\n"}, "Add a custom domain")
+    tip = rev(repo, "gh-pages")
+
+    with pytest.raises(PublishError) as caught:
+        publish(repo, DAY2, owner="statusbot.yml")
+
+    assert caught.value.message == (
+        "the root of branch 'gh-pages' holds files statusbot did not write (CNAME): choose a "
+        "publish.path folder of its own (e.g. /status), or take them over with publish.adopt: true"
+    )
+    assert rev(repo, "gh-pages") == tip
+    result = publish(repo, DAY2, owner="statusbot.yml", adopt=True)
+    assert read_file(repo, "gh-pages", "CNAME") == b"status.example.com\n"
+    assert MANIFEST_NAME in result.changed
+    assert publish(repo, {**DAY1, **DAY2}, owner="statusbot.yml").commit is None

@@ -80,6 +80,7 @@ def test_one_more_day_changes_only_the_files_it_touches(tmp_path, run_cli):
     assert changed == {
         f"_posts/{day}-daily-status.md",
         summary_path(day),
+        ".statusbot-manifest.json",  # it lists the day's new files
         "index.md",
         "archive/2026-02.md",
         "weeks/2026-W06.md",

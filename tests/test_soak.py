@@ -95,6 +95,17 @@ class Soak:
             self.good[self.day()] = list(self.facts.get(self.day(), []))
         return result.exit_code
 
+    def run_second(self) -> int:
+        """Run the second publisher (its own config, folder and store) at the simulated time."""
+        with freeze_time(self.now):
+            result = CliRunner().invoke(
+                cli, ["--config", str(self.root / "team-b.yml"), "publish"], env=self.git_env()
+            )
+        self.outputs.append(result.output)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code
+
     def start(self, pause_at: str, seconds: float) -> subprocess.Popen:
         """Start publish as a real process for the simulated day, pausing at a checkpoint."""
         marker = self.root / "paused"
@@ -146,6 +157,36 @@ def cycle_remote_moved(soak: Soak) -> None:
     git(other, "commit", "-q", "-m", f"elsewhere {name}", env=soak.git_env())
     git(other, "push", "-q", "origin", "gh-pages")
     soak.elsewhere.append(name)
+    soak.outcomes[f"exit {soak.run()}"] += 1
+
+
+def cycle_foreign_commit(soak: Soak) -> None:
+    """Another machine overwrites statusbot's index and adds a file of its own, then we run."""
+    other = soak.root / "other"
+    git(other, "fetch", "-q", "origin")
+    if not git(other, "ls-remote", "origin", "gh-pages"):
+        soak.outcomes[f"exit {soak.run()}"] += 1
+        return
+    git(other, "checkout", "-q", "-B", "gh-pages", "origin/gh-pages")
+    name = f"elsewhere/{len(soak.elsewhere):03d}.md"
+    (other / name).parent.mkdir(exist_ok=True)
+    (other / name).write_text(f"pushed elsewhere at {soak.now}\n")
+    (other / "index.md").write_text("FOREIGN EDIT of statusbot's index\n")
+    git(other, "add", name, "index.md")
+    git(other, "commit", "-q", "-m", f"foreign edit {name}", env=soak.git_env())
+    git(other, "push", "-q", "origin", "gh-pages")
+    soak.elsewhere.append(name)
+    code = soak.run()
+    assert code == 0, soak.outputs[-1]
+    assert "FOREIGN EDIT" not in git(soak.origin, "show", "gh-pages:index.md")
+    soak.outcomes[f"exit {code} (foreign commit)"] += 1
+
+
+def cycle_second_publisher(soak: Soak) -> None:
+    """A second config publishes into its own folder of the same branch, then we run."""
+    code = soak.run_second()
+    assert code == 0, soak.outputs[-1]
+    soak.outcomes[f"exit {code} (second publisher)"] += 1
     soak.outcomes[f"exit {soak.run()}"] += 1
 
 
@@ -263,7 +304,9 @@ def cycle_github_incomplete(soak: Soak) -> None:
 
 # name -> (weight, cycle).
 FAULTS: dict[str, tuple[float, Callable[[Soak], None]]] = {
-    "none": (0.58, cycle_clean),
+    "none": (0.50, cycle_clean),
+    "foreign commit": (0.04, cycle_foreign_commit),
+    "second publisher": (0.04, cycle_second_publisher),
     "github 5xx": (0.04, cycle_github_5xx),
     "github rate limited": (0.03, cycle_github_rate_limited),
     "github timeout": (0.01, cycle_github_timeout),
@@ -293,6 +336,13 @@ def setup_world(tmp_path: Path, github: FakeGitHub) -> Soak:
         "publish:\n  repo: site\n  lock_wait: 0.2\n  push_retries: 3\n"
         "  squash_after_days: 1\n"
         f"github:\n  api_url: {github.base_url}\n  repos: [acme/app]\n  time_budget: 1\n"
+    )
+    (tmp_path / "state-b").mkdir()
+    (tmp_path / "team-b.yml").write_text(
+        f"timezone: UTC\npeople:\n  - name: {USER[0]}\n    emails: [{USER[1]}]\n"
+        "sources:\n  git: [app]\n  junit: []\n  coverage: []\n"
+        "publish:\n  repo: site\n  path: /team-b\n  lock_wait: 0.2\n  push_retries: 3\n"
+        "state_dir: state-b\nsite_title: Team B\n"
     )
     github.add_repo("acme/app")
     assert app.is_dir()
@@ -365,6 +415,7 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
         FAULTS[kind][1](soak)
         soak.now += timedelta(minutes=15)
     # Settle: one clean run for the last day, as the next quarter hour would.
+    assert soak.run_second() == 0, soak.outputs[-1]
     assert soak.run() == 0, soak.outputs[-1]
     seconds = time.monotonic() - started
 
@@ -376,6 +427,8 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
     tree = set(git(soak.origin, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
     assert {"_config.yml", "index.md", "_layouts/default.html", "assets/main.scss"} <= tree
     assert set(soak.elsewhere) <= tree, "a file pushed by another machine was lost"
+    assert {"team-b/index.md", "team-b/.statusbot-manifest.json"} <= tree  # both publishers
+    assert "FOREIGN EDIT" not in git(soak.origin, "show", "gh-pages:index.md")
     days_with_facts = sorted(soak.facts)
     assert all(f"_posts/{d}-daily-status.md" in tree for d in days_with_facts)
     store = soak.site / ".git" / "statusbot"
@@ -396,6 +449,12 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
     assert all(
         (tmp_path / "final-site" / "days" / d / "index.html").is_file() for d in days_with_facts
     )
+    assert all(
+        (tmp_path / "final-site" / "team-b" / "days" / d / "index.html").is_file()
+        for d in days_with_facts
+        if f"team-b/days/{d}.md" in tree
+    )
+    assert (tmp_path / "final-site" / "team-b" / "index.html").is_file()
 
     # GitHub: the last day's settled page lists its pull requests; failing cycles said so.
     last = max(soak.prs) if soak.prs else None

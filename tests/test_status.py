@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from conftest import bare_remote, branch_file, commit, git, make_repo
+from conftest import branch_file, git, project_layout
 from freezegun import freeze_time
 
 from statusbot import health
@@ -15,17 +15,8 @@ PAGE = "_posts/2026-02-08-daily-status.md"
 
 
 def project(tmp_path, stale_hours: float = 6):
-    app = make_repo(tmp_path / "app")
-    commit(app, "Work", datetime(2026, 2, 8, 9, 0, tzinfo=UTC))
-    site = make_repo(tmp_path / "site")
-    commit(site, "Site repo", datetime(2026, 1, 1, tzinfo=UTC))
-    git(site, "remote", "add", "origin", str(bare_remote(tmp_path / "origin.git")))
-    (tmp_path / "statusbot.yml").write_text(
-        "timezone: UTC\npeople:\n  - name: Dev One\n    emails: [dev1@example.com]\n"
-        'sources:\n  git: [app]\n  junit: ["reports/*.xml"]\n'
-        f"publish:\n  repo: site\nstale_after_hours: {stale_hours}\n"
-    )
-    return tmp_path
+    sources = '  junit: ["reports/*.xml"]\n'
+    return project_layout(tmp_path, sources=sources, tail=f"stale_after_hours: {stale_hours}\n")
 
 
 def broken_report(root, when):

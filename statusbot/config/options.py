@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,9 +109,20 @@ def check_positive(value: Any) -> str | None:
 
 
 def check_pages_path(value: Any) -> str | None:
-    """Refuse a Pages folder GitHub can't serve from."""
-    if value.strip("/") not in ("", "docs"):
-        return f"must be / or /docs, not {value!r}"
+    """Refuse a folder that is not a plain relative folder of the branch."""
+    clean = value.strip("/")
+    if not clean:
+        return None
+    example = "a folder of the branch such as /status"
+    if "\\" in value or value.startswith("~") or re.match(r"^[A-Za-z]:", clean):
+        return f"must be {example}, not a path on this machine ({value!r})"
+    parts = clean.split("/")
+    if any(p in ("", ".", "..") or p.startswith(".") or p.isspace() for p in parts):
+        return f"must be {example}, with no empty, '.' or '..' parts, not {value!r}"
+    if any(ord(c) < 0x20 for c in clean):
+        return f"must be {example}, not {value!r}"
+    if len(parts) > 1 and value.startswith("/") and Path(value).is_dir():
+        return f"must be {example}, not a folder of this machine ({value!r})"
     return None
 
 

@@ -71,7 +71,11 @@ class PublishSettings:
     repo: Path = opt("path", ".", "the repository whose Pages branch is written")
     branch: str = opt("str", "gh-pages", "the Pages branch", branch_problem)
     path: str = opt(
-        "str", "/", "folder inside the branch: / or /docs", check_pages_path, lambda v: v.strip("/")
+        "str", "/", "folder inside the branch: / or /docs (the whole site), or any other folder "
+        "(statusbot's pages inside the site there)", check_pages_path, lambda v: v.strip("/"),
+    )  # fmt: skip
+    adopt: bool = opt(
+        "bool", False, "take over files on the Pages branch that statusbot did not write"
     )
     remote: str | None = opt("str?", "origin", "push target; null = commit only")
     lock_wait: float = opt(

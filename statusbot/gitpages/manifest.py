@@ -2,7 +2,9 @@
 
 `<path>/.statusbot-manifest.json` (a dot file: Jekyll does not publish it) names the publisher
 that owns the folder and every file it wrote there. A publisher never changes a file it did not
-write, nor writes into a folder another publisher owns.
+write, nor writes into a folder another publisher owns. A folder that statusbot published into
+before manifests existed is taken over on the first run when every file in it came from
+statusbot's own commits (the `Generated-by: statusbot` trailer or a `statusbot:` subject).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from statusbot.errors import PublishError
+from statusbot.gitpages.commits import TRAILER
 from statusbot.gitpages.git import Git
 from statusbot.gitpages.tree import ls_tree
 
@@ -64,6 +67,8 @@ def claim(
     parents = {p.rsplit("/", i)[0] for p in site for i in range(1, p.count("/") + 1)}
     current = ls_tree(git, commit, [path, *site, *sorted(parents)]) if commit else {}
     ours: set[str] = set()
+    if path not in current and commit:
+        ours = _written_by_statusbot(git, commit, base, branch, adopt)
     if path in current:
         found = Manifest.from_bytes(git.run("cat-file", "blob", current[path].oid).stdout, where)
         if found.owner != owner:
@@ -87,3 +92,33 @@ def claim(
         )
     names = {name[len(base) :] for name in ours | set(site)}
     return {**site, path: Manifest(owner, tuple(names)).to_bytes()}
+
+
+def _written_by_statusbot(git: Git, commit: str, base: str, branch: str, adopt: bool) -> set[str]:
+    """Return the files of a folder without a manifest, when statusbot's commits wrote them all.
+
+    Raise PublishError naming the files another writer made or changed (unless `adopt`).
+    """
+    where = [base.rstrip("/")] if base else []
+    present = {
+        name
+        for name, entry in ls_tree(git, commit, None).items()
+        if entry.type != "tree" and name.startswith(base)
+    }
+    if not present:
+        return set()
+    proc = git.run(
+        "log", "--invert-grep", "-E", f"--grep=^{TRAILER}$", "--grep=^statusbot:",
+        "--no-renames", "--name-only", "-z", "--format=", commit, "--", *where,
+    )  # fmt: skip
+    touched = {n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+    theirs = sorted(present & touched)
+    if theirs and not adopt:
+        more = f" and {len(theirs) - SHOWN} more" if len(theirs) > SHOWN else ""
+        folder = f"folder /{base}" if base else "the root"
+        raise PublishError(
+            f"{folder} of branch '{branch}' holds files statusbot did not write "
+            f"({', '.join(theirs[:SHOWN])}{more}): choose a publish.path folder of its own "
+            "(e.g. /status), or take them over with publish.adopt: true"
+        )
+    return present - set(theirs)

@@ -82,6 +82,12 @@ def publish_site(
         # A fresh clone (a CI checkout) has only the remote's branch: start from it.
         update_ref(git, ref, refs[tracking][0], None, "start from the remote branch")
         refs[ref] = refs[tracking]
+    if tracking in refs and ref in refs and refs[tracking] != refs[ref] and not dry_run:
+        # Another writer pushed since our last push (seen by a fetch): build over their commit.
+        ahead = git.run("merge-base", "--is-ancestor", refs[ref][0], refs[tracking][0], check=False)
+        if ahead.returncode == 0:
+            update_ref(git, ref, refs[tracking][0], refs[ref][0], "fast-forward to the remote")
+            refs[ref] = refs[tracking]
     old, old_tree = refs.get(ref, (None, None))
     if owner is not None:
         base = check_path(prefix, "prefix") + "/" if prefix.strip("/") else ""

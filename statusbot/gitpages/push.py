@@ -98,6 +98,19 @@ def fetch_branch(git: Git, remote: str, branch: str) -> None:
     )  # fmt: skip
 
 
+def remote_tip(git: Git, remote: str, branch: str) -> str | None:
+    """Return the commit the remote's branch is at (None when it has no such branch)."""
+    proc = git.run(
+        "ls-remote", "--heads", remote, f"refs/heads/{branch}",
+        env=_NO_PROMPT, timeout=PUSH_TIMEOUT,
+    )  # fmt: skip
+    for line in proc.stdout.decode().splitlines():
+        oid, _, ref = line.partition("\t")
+        if ref == f"refs/heads/{branch}":
+            return oid
+    return None
+
+
 def push_reason(summary: str) -> str:
     """Turn a porcelain summary like '[rejected] (fetch first)' into a readable reason."""
     match = re.match(r"\[([^\]]+)\]\s*(?:\((.*)\))?", summary)

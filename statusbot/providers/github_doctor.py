@@ -62,18 +62,25 @@ def _checks(settings: GitHubSettings, token: str) -> Iterator[Finding]:
         fix = "give the classic token the repo scope (or public_repo for public repositories)"
         held = ", ".join(scopes) or "none"
         yield "github access", False, f"scopes {held} cannot read pull requests; {fix}"
-    core = limits.resources.core if hasattr(limits, "resources") else limits.core
-    if core.remaining == 0:
-        reset = core.reset.strftime("%H:%M UTC")
-        yield (
-            "github rate limit",
-            False,
-            f"0 of {core.limit} left until {reset}; wait, or use another token",
-        )
-    elif core.remaining < LOW_RATE * core.limit:
-        yield "github rate limit", None, f"only {core.remaining} of {core.limit} left this hour"
-    else:
-        yield "github rate limit", True, f"{core.remaining} of {core.limit} left this hour"
+    resources = limits.resources if hasattr(limits, "resources") else limits
+    core = resources.core
+    for label, rate in (("github rate limit", core), ("github search limit", resources.search)):
+        per = "this hour" if rate is core else "this minute"
+        if rate.remaining == 0:
+            reset = rate.reset.strftime("%H:%M UTC")
+            fix = "wait, or use another token" if rate is core else "it refills within a minute"
+            # An empty search bucket refills in a minute: a warning, not a failure.
+            ok = False if rate is core else None
+            yield label, ok, f"0 of {rate.limit} left until {reset}; {fix}"
+        elif rate.remaining < LOW_RATE * rate.limit:
+            yield label, None, f"only {rate.remaining} of {rate.limit} left {per}"
+        else:
+            yield label, True, f"{rate.remaining} of {rate.limit} left {per}"
+    if core.remaining == 0 and settings.repos:
+        # Every repository would answer 403 now: that says nothing about the repository.
+        names = ", ".join(settings.repos)
+        yield "github repos", None, f"not checked ({names}): the rate limit is used up"
+        return
     for name in settings.repos:
         try:
             repo = client.get_repo(name)

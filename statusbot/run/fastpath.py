@@ -105,7 +105,8 @@ def remember(config: Config, store: Store, key: str, snap: str | None, remote: s
     a source failing: the stale banner depends on the time).
     """
     local, _tracking = tips(config, remote)
-    store.save_json(LAST_RUN, {"key": key, "snapshot": snap, "own": own_files(store), "tip": local})
+    record = {"key": key, "snapshot": snap, "own": own_files(store), "tip": local}
+    store.save_json(LAST_RUN, {**record, "ours": _our_tree(config, local)})
 
 
 def tips(config: Config, remote: str | None) -> tuple[str | None, str | None]:
@@ -121,11 +122,53 @@ def tips(config: Config, remote: str | None) -> tuple[str | None, str | None]:
 
 
 def _unmoved(config: Config, last: dict[str, object], remote: str | None) -> str | None:
+    """Return the tip when the branch still holds exactly what this config wrote last.
+
+    The tip the last run left is enough (no process). When another writer committed since, our
+    folder's tree at the new tip must be the one we left; with a remote, the remote's branch must
+    still be where we last saw it (one `ls-remote`; when the remote can't be reached, nothing
+    could be pushed anyway). A moved remote is fetched, so the run rebuilds over its commit.
+    """
     if not last.get("tip"):
         return None
     local, tracking = tips(config, remote)
-    unmoved = local == last["tip"] and (remote is None or tracking == local)
-    return local if unmoved else None
+    if local is None or (remote is not None and tracking != local):
+        return None
+    if local != last["tip"] and (not last.get("ours") or _our_tree(config, local) != last["ours"]):
+        return None
+    if remote is not None and not _remote_at(config, remote, local):
+        return None
+    return local
+
+
+def _our_tree(config: Config, tip: str | None) -> str | None:
+    """Return the id of the tree of this config's folder at `tip` (None for the root)."""
+    folder = config.publish.path.strip("/")
+    if tip is None or not folder:
+        return None  # at the root, every other writer's file is in our tree
+    from statusbot.gitpages.git import Git
+
+    proc = Git(config.publish.repo).run(
+        "rev-parse", "-q", "--verify", f"{tip}:{folder}", check=False
+    )
+    return proc.stdout.decode().strip() or None
+
+
+def _remote_at(config: Config, remote: str, tip: str) -> bool:
+    """Return whether the remote's branch is at `tip`; fetch it when it moved."""
+    from statusbot.errors import StatusbotError
+    from statusbot.gitpages.git import Git
+    from statusbot.gitpages.push import fetch_branch, remote_tip
+
+    git = Git(config.publish.repo)
+    try:
+        theirs = remote_tip(git, remote, config.publish.branch)
+        if theirs is None or theirs == tip:
+            return True
+        fetch_branch(git, remote, config.publish.branch)
+    except StatusbotError:
+        return True  # unreachable: nothing can be pushed now, the page stays as it is
+    return False
 
 
 def _github_in_play(config: Config) -> bool:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statusbot.config import Config
 from statusbot.errors import PublishError, StatusbotError
+from statusbot.guest import day_page
 from statusbot.model import Facts, SourceFailure
 from statusbot.run.workspace import Workspace
 
@@ -48,6 +52,13 @@ def commit_message(facts: Facts) -> str:
     return f"statusbot: daily status {facts.day} ({', '.join(parts) or 'no activity'})"
 
 
+def publisher(config: Config) -> str:
+    """Return the id a config publishes under: its file's path from the repo, or 'embedded'."""
+    if config.path is None:
+        return "embedded"
+    return Path(os.path.relpath(config.path, config.publish.repo)).as_posix()
+
+
 def private_repos(facts: Facts) -> list[str]:
     """Return the private repositories whose facts are on the page."""
     items: list[Any] = [*facts.pull_requests, *facts.reviews, *facts.workflow_runs]
@@ -78,6 +89,7 @@ def publish(
         return _no_change(workspace, day, tip, push, f"{remote}/{branch}")
     from statusbot import checkpoint, health
     from statusbot.gitpages.publish import PublishResult, publish_site
+    from statusbot.guest import place
     from statusbot.providers.records import resolved_risks
     from statusbot.render import page_path
     from statusbot.run.baselines import record_snapshots
@@ -107,13 +119,18 @@ def publish(
         fastpath.remember(config, store, key, trusted, tracked)  # the new snapshot, same page
         note = f"not pushed: {remote}/{branch} is already at {tip[:7]}" if push else None
         result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
-        return Outcome(facts, None, page_path(day), result, failing, None, stats)
+        return Outcome(
+            facts, None, day_page(config.publish.path, day), result, failing, None, stats
+        )
     sections, files = render_all(workspace, facts, dry_run)
     if config.workdays and day.weekday() not in config.workdays and not sections.accomplishments:
         # A quiet non-working day gets no page; the next working day's page covers it.
         result = PublishResult(branch, None, (), False, "not published: a quiet non-working day")
-        return Outcome(facts, sections, page_path(day), result, failing, None, stats)
+        return Outcome(
+            facts, sections, day_page(config.publish.path, day), result, failing, None, stats
+        )
     files[page_path(day)] = health.add_banner(files[page_path(day)], banner)
+    files = place(files, config.publish.path, config.site_title)
     result = publish_site(
         config.publish.repo,
         {path: text.encode("utf-8") for path, text in files.items()},
@@ -124,6 +141,8 @@ def publish(
         push=push,
         dry_run=dry_run,
         push_retries=config.publish.push_retries,
+        owner=publisher(config),
+        adopt=config.publish.adopt,
     )
     squashed = None
     if not dry_run:
@@ -132,7 +151,9 @@ def publish(
             squashed = squash(workspace, remote if push else None)
             result = _after_squash(workspace, result)
         fastpath.remember(config, store, key, trusted, remote if push else None)
-    return Outcome(facts, sections, page_path(day), result, failing, squashed, stats)
+    return Outcome(
+        facts, sections, day_page(config.publish.path, day), result, failing, squashed, stats
+    )
 
 
 def _no_change(workspace: Workspace, day: date, tip: str, push: bool, where: str) -> Outcome:
@@ -142,7 +163,7 @@ def _no_change(workspace: Workspace, day: date, tip: str, push: bool, where: str
     note = f"not pushed: {where} is already at {tip[:7]}" if push else "not pushed: push is off"
     facts = Facts(day=day, timezone=workspace.config.timezone, people=())
     result = PublishResult(workspace.config.publish.branch, None, (), False, note)
-    return Outcome(facts, None, f"_posts/{day}-daily-status.md", result)
+    return Outcome(facts, None, day_page(workspace.config.publish.path, day), result)
 
 
 def failed(facts: Facts) -> tuple[SourceFailure, ...]:

@@ -37,10 +37,11 @@ def site_for_day(
     providers: tuple[Provider, ...] | None = None,
 ) -> tuple[Facts, Sections, dict[str, str]]:
     """Collect, compose and render one day (render, preview and doctor use it)."""
+    from statusbot.guest import place
     from statusbot.run.collect import collect
     from statusbot.run.window import window_for
 
     config = workspace.config
     facts = collect(workspace, window_for(day, config.timezone, config.workdays), providers).facts
     sections, files = render_all(workspace, facts, dry_run)
-    return facts, sections, files
+    return facts, sections, place(files, config.publish.path, config.site_title)

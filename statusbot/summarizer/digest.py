@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from statusbot.compose import Sections
+from statusbot.markup import plural
 from statusbot.model import Facts
 
 PROMPT_TEMPLATE = "summarizer-prompt.md.j2"
@@ -40,7 +41,7 @@ def size(item: Any) -> str:
     for name, noun in (("commits", "commit"), ("files", "file")):
         value = get(name)
         if value:
-            parts.append(f"{value} {noun}{'' if value == 1 else 's'}")
+            parts.append(plural(value, noun))
     added, deleted = get("added"), get("deleted")
     if added or deleted:
         parts.append(f"+{added or 0}/−{deleted or 0} lines")
