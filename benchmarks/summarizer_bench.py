@@ -19,7 +19,7 @@ from pathlib import Path
 
 from statusbot.compose import compose
 from statusbot.model import Commit, Facts, Person, PullRequest
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summarizer import attempt
 from statusbot.summarizer.digest import MAX_INPUT, command_input
 

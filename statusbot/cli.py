@@ -207,6 +207,15 @@ def collect(obj: Context) -> None:
     click.echo(json.dumps(facts.to_dict(), indent=2, ensure_ascii=False))
 
 
+_record_push = click.option(
+    "--push/--no-push",
+    "push",
+    default=None,
+    help="Push the record to publish.remote (default: when a config file sets it; "
+    "--no-push keeps it in this clone until the next push).",
+)
+
+
 @cli.command()
 @click.argument("text", required=False)
 @click.option(
@@ -241,8 +250,9 @@ def collect(obj: Context) -> None:
     "--person",
     metavar="NAME",
     default=None,
-    help="Whose note it is, by name in people (default: the first person).",
+    help="Whose note it is, by name in people (default: the git user, else the first person).",
 )
+@_record_push
 @pass_context
 def note(
     obj: Context,
@@ -253,6 +263,7 @@ def note(
     note_day: date | None,
     resolves: str | None,
     person: str | None,
+    push: bool | None,
 ) -> None:
     """Record a note of your own: an accomplishment, a risk or the key effort."""
     from statusbot.commands.record import note_text, record_note
@@ -263,9 +274,9 @@ def note(
     if resolves is not None:
         if risk or key_effort:
             raise click.UsageError("--resolve cannot be combined with --risk or --key-effort")
-        record_resolution(obj, config, text, resolves, note_day or obj.day)
+        record_resolution(obj, config, text, resolves, note_day or obj.day, person, push)
         return
-    record_note(obj, config, text, risk, key_effort, note_day or obj.day, person)
+    record_note(obj, config, text, risk, key_effort, note_day or obj.day, person, push)
     say_risk_id(obj, config, text, risk, note_day or obj.day)
 
 
@@ -298,6 +309,7 @@ def record() -> None:
 )
 @click.option("--url", default=None, metavar="U", help="Link to the deployment (http or https).")
 @click.option("--note", "note_text", default=None, metavar="T", help="A few words about it.")
+@_record_push
 @pass_context
 def record_deploy(
     obj: Context,
@@ -306,11 +318,12 @@ def record_deploy(
     status: str,
     url: str | None,
     note_text: str | None,
+    push: bool | None,
 ) -> None:
     """Record a deployment made outside GitHub (a cluster, a VM)."""
     from statusbot.commands.record import record_deploy as run
 
-    run(obj, obj.config(), environment, version, status, url, note_text)
+    run(obj, obj.config(), environment, version, status, url, note_text, push)
 
 
 @record.command("metric", context_settings={"ignore_unknown_options": True})  # VALUE may be -5
@@ -324,14 +337,30 @@ def record_deploy(
     default=None,
     help="Which way is an improvement; default: lower for time units (s, ms, min), else higher.",
 )
+@_record_push
 @pass_context
 def record_metric(
-    obj: Context, name: str, value: float, unit: str, label: str, better: str | None
+    obj: Context,
+    name: str,
+    value: float,
+    unit: str,
+    label: str,
+    better: str | None,
+    push: bool | None,
 ) -> None:
     """Record a measured figure, e.g. `record metric "Provisioning time" 147 --unit s`."""
     from statusbot.commands.record import record_metric as run
 
-    run(obj, obj.config(), name, value, unit, label, better)
+    run(obj, obj.config(), name, value, unit, label, better, push)
+
+
+@record.command("push")
+@pass_context
+def record_push(obj: Context) -> None:
+    """Push the records this clone holds (fetching and merging the remote's first)."""
+    from statusbot.commands.record import push_records
+
+    push_records(obj, obj.config())
 
 
 @cli.command()
@@ -340,14 +369,22 @@ def record_metric(
     is_flag=True,
     help="Write .github/workflows/statusbot.yml (publish every 15 minutes) instead.",
 )
+@click.option(
+    "--spec",
+    default=None,
+    metavar="SPEC",
+    help="What the workflow pip-installs (default: where this statusbot was installed from).",
+)
 @pass_context
-def init(obj: Context, github_actions: bool) -> None:
+def init(obj: Context, github_actions: bool, spec: str | None) -> None:
     """Write a commented starter statusbot.yml; refuse to overwrite one."""
     if github_actions:
         from statusbot.commands.actions import write_workflow
 
-        write_workflow(obj, _checkout_root(Path.cwd()))
+        write_workflow(obj, _checkout_root(Path.cwd()), spec)
         return
+    if spec is not None:
+        raise click.UsageError("--spec goes with --github-actions")
     from statusbot.commands.init import write_starter
 
     target = Path(obj.config_path) if obj.config_path else Path.cwd() / "statusbot.yml"

@@ -9,7 +9,7 @@ from typing import Any
 
 from statusbot import markup as md
 from statusbot.model import SourceFailure
-from statusbot.state import Store
+from statusbot.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from statusbot.compose import Sections
 from statusbot.config import Config
 from statusbot.history import RECENT, History
 from statusbot.model import RISK_LEVELS, Facts, Person
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summary import (
     THEME_ORDER,
     carry_risks,

@@ -185,7 +185,7 @@ def test_bad_config_is_one_failed_check(tmp_path, run_cli):
 def test_actions_workflow_counts_as_a_schedule(tmp_path, run_cli, monkeypatch):
     root = project(tmp_path)
     monkeypatch.setenv("STATUSBOT_SYSTEMCTL", str(tmp_path / "none"))
-    assert run_cli(root / "site", "init", "--github-actions").exit_code == 0
+    assert run_cli(root / "site", "init", "--github-actions", "--spec", "statusbot").exit_code == 0
     result = run_cli(root, "doctor")
     assert "ok   schedule: GitHub Actions workflow .github/workflows/statusbot.yml" in result.output
 

@@ -14,7 +14,7 @@ from github_server import TOKEN, FakeGitHub, secondary_limit
 from statusbot.config import GitHubSettings
 from statusbot.model import Person
 from statusbot.providers.github import GitHubFacts, collect_github
-from statusbot.state import Store
+from statusbot.store import Store
 
 DAY = date(2026, 2, 8)
 START = datetime(2026, 2, 8, tzinfo=UTC)

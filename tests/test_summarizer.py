@@ -15,7 +15,7 @@ from statusbot.compose import compose
 from statusbot.config import build
 from statusbot.errors import ConfigError
 from statusbot.model import CoverageChange, Facts, Note, Person, PullRequest
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summarizer import summarize
 
 DAY = date(2026, 2, 10)

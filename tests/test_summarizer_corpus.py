@@ -8,7 +8,7 @@ from pathlib import Path
 from summarizer_reference import reference_facts
 
 from statusbot.compose import compose
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summarizer import attempt
 
 CORPUS = Path(__file__).resolve().parent / "summarizer_corpus"

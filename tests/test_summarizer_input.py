@@ -15,7 +15,7 @@ from statusbot.compose import compose
 from statusbot.config import build
 from statusbot.errors import ConfigError
 from statusbot.model import Commit, Facts, Person, PullRequest, TestSuiteResult
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summarizer import attempt, verdict_lines
 from statusbot.summarizer.digest import MAX_INPUT, command_input
 

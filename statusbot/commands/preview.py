@@ -19,7 +19,7 @@ from statusbot.gitpages.git import Git
 from statusbot.run.render import site_for_day
 from statusbot.run.window import resolve_day
 from statusbot.run.workspace import open_workspace, store_for
-from statusbot.state import write_atomic
+from statusbot.store import write_atomic
 
 if TYPE_CHECKING:
     from statusbot.cli import Context

@@ -19,7 +19,7 @@ from statusbot.errors import DateError, StatusbotError
 from statusbot.run.publish import Outcome, failed, failures_summary, publish
 from statusbot.run.window import resolve_day
 from statusbot.run.workspace import Workspace, open_workspace, store_for
-from statusbot.state import write_atomic
+from statusbot.store import write_atomic
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
@@ -194,10 +194,14 @@ def _publish(
 ) -> tuple[Outcome, str]:
     """Run the publish steps and print their summary line; return the outcome and the line."""
     from statusbot import health
+    from statusbot.commands.record import exchange_records, push_remote
     from statusbot.markup import plural
 
     config = workspace.config
+    remote = None if obj.dry_run else push_remote(config, push)
+    fetched = exchange_records(workspace.store, remote, fetch=True)
     outcome = publish(workspace, day, push=push, dry_run=obj.dry_run)
+    pushed = exchange_records(workspace.store, remote, fetch=False)
     result = outcome.result
     for line in failures_summary(outcome.facts.failures):
         log.warning("stale source %s", line)
@@ -213,7 +217,7 @@ def _publish(
     else:
         what = f"no change: {branch} is up to date"
     push_note = result.push_message or ("pushed" if result.pushed else "not pushed")
-    parts = [what, push_note]
+    parts = [what, push_note, *(n for n in (fetched, pushed) if n)]
     failing = failed(outcome.facts)
     if failing:
         parts.append(f"{plural(len(failing), 'failing source')}")

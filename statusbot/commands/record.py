@@ -1,9 +1,10 @@
-"""`statusbot note`, `statusbot record deploy` and `record metric`: append to the local store."""
+"""`statusbot note`, `record deploy` and `record metric`: commit to the records ref, push it."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +17,9 @@ from statusbot.run.workspace import store_for
 
 if TYPE_CHECKING:
     from statusbot.cli import Context
+    from statusbot.store import Store
+
+log = logging.getLogger(__name__)
 
 NOTE_MAX_KB = 64
 """The longest note `note --file` reads, in KiB: a note is a few lines, not a log."""
@@ -55,17 +59,40 @@ def record_note(
     key_effort: bool,
     day: date | None,
     person: str | None = None,
+    push: bool | None = None,
 ) -> None:
-    """Store a note for a day (today by default), of one of the people (the first by default)."""
+    """Record a note for a day (today by default), of one of the people (default: the git user)."""
     if not text.strip():
         raise StatusbotError("the note is empty")
+    person, by = author(obj, config, person)
+    day = resolve_day(obj.now, config.timezone, day)
+    record = note_record(text, day, obj.now, risk, key_effort, person, by)
+    what = f"note for {day}" + (f" (risk: {risk})" if risk else "")
+    store_record(obj, config, record, what, push)
+
+
+def author(obj: Context, config: Config, person: str | None) -> tuple[str | None, str | None]:
+    """Return whose note it is (--person, else the git user found in people) and who wrote it."""
+    from statusbot.providers.git import git_identity
+
     names = [p.name for p in config.people]
     if person is not None and person not in names:
         known = ", ".join(names) or "none configured"
         raise StatusbotError(f"--person {person!r} is not one of the people ({known})")
-    day = resolve_day(obj.now, config.timezone, day)
-    record = note_record(text, day, obj.now, risk, key_effort, person)
-    _store(obj, config, record, f"note for {day}" + (f" (risk: {risk})" if risk else ""))
+    user = git_identity(config.publish.repo)
+    if person is None and user is not None:
+        emails = set(user.emails)
+        for candidate in config.people:
+            if emails & {e.lower() for e in candidate.emails} or candidate.name == user.name:
+                person = candidate.name
+                break
+        else:
+            if len(config.people) > 1:
+                obj.say(
+                    f"git user {user.name!r} is not one of the people; the note goes under "
+                    f"{names[0]!r} (give --person NAME)"
+                )
+    return person, user.name if user is not None else None
 
 
 def record_deploy(
@@ -76,13 +103,14 @@ def record_deploy(
     status: str,
     url: str | None,
     note: str | None,
+    push: bool | None = None,
 ) -> None:
-    """Store a deployment made outside GitHub."""
+    """Record a deployment made outside GitHub."""
     if url and safe_url(url) is None:
         raise StatusbotError(f"--url {url!r}: only http and https links can be recorded")
     day = resolve_day(obj.now, config.timezone, obj.day)
     record = deploy_record(environment, version, status, url, note, day, obj.now)
-    _store(obj, config, record, f"deploy of {version} to {environment} for {day}")
+    store_record(obj, config, record, f"deploy of {version} to {environment} for {day}", push)
 
 
 def record_metric(
@@ -93,8 +121,9 @@ def record_metric(
     unit: str,
     label: str,
     better: str | None,
+    push: bool | None = None,
 ) -> None:
-    """Store a measured figure for the day."""
+    """Record a measured figure for the day."""
     from statusbot.providers.metrics import check_value, metric_record
 
     if not name.strip():
@@ -106,13 +135,69 @@ def record_metric(
     day = resolve_day(obj.now, config.timezone, obj.day)
     record = metric_record(name.strip(), value, unit.strip(), label.strip(), better, day, obj.now)
     what = f"metric {name.strip()}" + (f" ({label.strip()})" if label.strip() else "")
-    _store(obj, config, record, f"{what} for {day}")
+    store_record(obj, config, record, f"{what} for {day}", push)
 
 
-def _store(obj: Context, config: Config, record: dict, what: str) -> None:
-    store = store_for(config)
+def push_records(obj: Context, config: Config) -> None:
+    """Push this clone's records to publish.remote (`statusbot record push`)."""
+    remote = push_remote(config, True) if config.publish.remote or config.embedded else None
+    if remote is None:
+        raise StatusbotError("publish.remote is null: there is no remote to push records to")
     if obj.dry_run:
-        obj.say(f"dry run: would record {what} in {store.root}")
+        obj.say(f"dry run: would push records to '{remote}'")
         return
-    store.append_record(record)
+    obj.say(store_for(config).push_records(remote))
+
+
+def store_record(
+    obj: Context, config: Config, record: dict[str, Any], what: str, push: bool | None
+) -> None:
+    """Commit one record to the records ref, then push it when a remote is configured.
+
+    Offline, the record stays in the local ref and goes out with the next push.
+    """
+    from statusbot.gitpages.records import REF, RecordsOffline
+
+    store = store_for(config)
+    remote = push_remote(config, push)
+    if obj.dry_run:
+        where = f"{REF} of {config.publish.repo}" + (f", pushed to '{remote}'" if remote else "")
+        obj.say(f"dry run: would record {what} in {where}")
+        return
+    store.add_records([record], f"statusbot: record {what}")
     obj.say(f"recorded {what}")
+    if remote is None:
+        return
+    try:
+        obj.say(store.push_records(remote))
+    except RecordsOffline as exc:
+        obj.say(f"not pushed: {exc.message}; it stays here and goes out with the next push")
+
+
+def exchange_records(store: Store, remote: str | None, fetch: bool) -> str | None:
+    """Fetch (before collecting) or push (after publishing) the records; return a note or None.
+
+    A remote that can't be reached costs a note, never the run: the page is published with the
+    records this clone has, and they go out with the next push.
+    """
+    from statusbot.gitpages.records import RecordsOffline
+
+    if remote is None:
+        return None
+    try:
+        if fetch:
+            store.fetch_records(remote)
+            return None
+        note = store.push_records(remote)
+    except RecordsOffline as exc:
+        log.warning("%s", exc.message)
+        return f"records: {exc.message}"
+    return note if note.startswith("pushed") else None
+
+
+def push_remote(config: Config, push: bool | None) -> str | None:
+    """Return the remote records go to: publish.remote unless --no-push (the default config:
+    only with --push)."""
+    if push is None:
+        push = not config.embedded and config.publish.remote is not None
+    return (config.publish.remote or "origin") if push else None

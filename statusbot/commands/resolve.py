@@ -6,12 +6,13 @@ import re
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from statusbot.commands.record import author, exchange_records, push_remote, store_record
 from statusbot.config import Config
 from statusbot.errors import StatusbotError
 from statusbot.providers.records import note_record, resolved_risks
 from statusbot.run.window import resolve_day
 from statusbot.run.workspace import store_for
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summary import CARRIED_LEVELS, risk_id
 
 if TYPE_CHECKING:
@@ -21,7 +22,13 @@ _RISK_ID = re.compile(r"[0-9a-f]{6}")
 
 
 def record_resolution(
-    obj: Context, config: Config, text: str, resolves: str, day: date | None
+    obj: Context,
+    config: Config,
+    text: str,
+    resolves: str,
+    day: date | None,
+    person: str | None = None,
+    push: bool | None = None,
 ) -> None:
     """Store a note for the day that resolves the open risk `resolves`."""
     rid = resolves.strip().lower()
@@ -34,15 +41,14 @@ def record_resolution(
         raise StatusbotError("the note is empty")
     day = resolve_day(obj.now, config.timezone, day)
     store = store_for(config)
-    known = open_risk_ids(config, store, day)
+    exchange_records(store, None if obj.dry_run else push_remote(config, push), fetch=True)
+    known = open_risk_ids(config, store, day)  # the remote's risks too: noted on another clone
     if rid not in known:
         listed = ", ".join(sorted(known)) or "none"
         raise StatusbotError(f"--resolve {rid}: no open risk has this id (open risks: {listed})")
-    if obj.dry_run:
-        obj.say(f"dry run: would record a note for {day} resolving risk {rid} in {store.root}")
-        return
-    store.append_record({**note_record(text, day, obj.now, None, False), "resolves": rid})
-    obj.say(f"recorded note for {day} (resolves risk {rid})")
+    person, by = author(obj, config, person)
+    record = {**note_record(text, day, obj.now, None, False, person, by), "resolves": rid}
+    store_record(obj, config, record, f"note for {day} (resolves risk {rid})", push)
 
 
 def open_risk_ids(config: Config, store: Store, day: date) -> set[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from statusbot.errors import StatusbotError
-from statusbot.state import write_atomic
+from statusbot.store import write_atomic
 
 if TYPE_CHECKING:
     from statusbot.cli import Context

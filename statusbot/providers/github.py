@@ -48,7 +48,7 @@ from statusbot.providers.github_shapes import (
     whole,
 )
 from statusbot.secrets import github_token
-from statusbot.state import Store
+from statusbot.store import Store
 
 if TYPE_CHECKING:
     from statusbot.http_cache import CachingAdapter, Stats

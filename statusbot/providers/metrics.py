@@ -16,11 +16,10 @@ from typing import Any
 
 from statusbot.model import Metric, SourceFailure
 from statusbot.providers.files import DEFAULT_MAX_REPORT_MB, BadReport, collect_each, read_bytes
-from statusbot.state import Store
+from statusbot.store import Store
 
 log = logging.getLogger(__name__)
 
-METRIC_SNAPSHOTS = "metric-snapshots.json"
 TIME_UNITS: tuple[str, ...] = (
     "s",
     "ms",
@@ -128,26 +127,24 @@ def recorded_metrics(store: Store, day: date) -> list[Metric]:
         try:
             found.append(_metric(record, datetime.fromisoformat(record["at"]), "recorded"))
         except (KeyError, TypeError, ValueError) as exc:
-            log.warning("skipped a malformed metric record in %s: %s", store.root, exc)
+            log.warning("skipped a malformed metric record: %s", exc)
     return found
 
 
 def _history(store: Store) -> dict[str, dict[str, float]]:
-    """Return {key: {day: last value}} from recorded metrics and stored file snapshots."""
-    history: dict[str, dict[str, float]] = {}
-    for key, days in store.load_json(METRIC_SNAPSHOTS).items():
-        if isinstance(days, dict):
-            history[key] = {d: v for d, v in days.items() if isinstance(v, int | float)}
+    """Return {key: {day: last value}} from recorded metrics and file metrics' baselines."""
+    latest: dict[str, dict[str, tuple[str, float]]] = {}
     for record in store.records():
-        if record.get("kind") == "metric":
+        if record.get("kind") in ("metric", "metric-baseline"):
             try:
                 value = check_value(record.get("value"))
-                history.setdefault(_key(record["name"], record.get("label") or ""), {})[
-                    str(record["day"])
-                ] = value
+                days = latest.setdefault(_key(record["name"], record.get("label") or ""), {})
+                day, at = str(record["day"]), str(record.get("at") or "")
             except (KeyError, TypeError, ValueError):
                 continue
-    return history
+            if day not in days or days[day][0] <= at:
+                days[day] = (at, value)
+    return {key: {d: v for d, (_at, v) in days.items()} for key, days in latest.items()}
 
 
 def _key(name: str, label: str) -> str:
@@ -171,12 +168,18 @@ def with_baselines(metrics: list[Metric], store: Store, day: date) -> list[Metri
     return out
 
 
-def record_metric_snapshots(store: Store, metrics: tuple[Metric, ...], day: date) -> None:
-    """Store the day's metrics read from files, the baseline of later days' changes."""
+def metric_baselines(
+    store: Store, metrics: tuple[Metric, ...], day: date, now: datetime
+) -> list[dict[str, Any]]:
+    """Return baseline records of the day's file metrics whose value the records don't hold."""
     from_files = [m for m in metrics if m.source != "recorded"]
     if not from_files:
-        return
-    data = store.load_json(METRIC_SNAPSHOTS)
+        return []
+    history = _history(store)
+    out: dict[str, dict[str, Any]] = {}
     for metric in from_files:
-        data.setdefault(_key(metric.name, metric.label), {})[day.isoformat()] = metric.value
-    store.save_json(METRIC_SNAPSHOTS, data)
+        key = _key(metric.name, metric.label)
+        if history.get(key, {}).get(day.isoformat()) != metric.value:
+            base = {"kind": "metric-baseline", "day": day.isoformat(), "at": now.isoformat()}
+            out[key] = {**base, "name": metric.name, "label": metric.label, "value": metric.value}
+    return list(out.values())

@@ -1,4 +1,4 @@
-"""Notes and deploys the person recorded with `statusbot note` and `statusbot record deploy`."""
+"""Notes and deploys recorded with `statusbot note` and `record deploy`, from the records ref."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from statusbot.model import Deployment, Note
-from statusbot.state import Store
+from statusbot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +19,9 @@ def note_record(
     risk: str | None,
     key_effort: bool,
     person: str | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
-    """Return the stored form of a note."""
+    """Return the stored form of a note (`by`: the git user who wrote it)."""
     record = {
         "kind": "note",
         "day": day.isoformat(),
@@ -31,6 +32,8 @@ def note_record(
     }
     if person:
         record["person"] = person
+    if by:
+        record["by"] = by
     return record
 
 
@@ -90,7 +93,7 @@ def collect_records(store: Store, day: date) -> tuple[list[Note], list[Deploymen
                     )
                 )
         except (KeyError, TypeError, ValueError) as exc:
-            log.warning("skipped a malformed record in %s: %s", store.root, exc)
+            log.warning("skipped a malformed record %s: %s", record.get("id", "?"), exc)
     return notes, deploys
 
 

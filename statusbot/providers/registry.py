@@ -93,13 +93,11 @@ class CoverageProvider:
         if not files:
             return Contribution()
         from statusbot.providers.coverage import collect_coverage
-        from statusbot.run.baselines import coverage_changes
-        from statusbot.state import SNAPSHOTS
+        from statusbot.run.baselines import coverage_changes, coverage_snapshots
 
         reports, bad = collect_coverage(files, config.sources.max_report_mb)
         reports = [dataclasses.replace(r, source=workspace.relative(r.source)) for r in reports]
-        snapshots = workspace.store.load_json(SNAPSHOTS)
-        changes = coverage_changes(reports, snapshots, window.day)
+        changes = coverage_changes(reports, coverage_snapshots(workspace.store), window.day)
         failures = [_labelled(workspace, "coverage report", f) for f in bad]
         return Contribution(
             {"coverage": tuple(reports), "coverage_changes": tuple(changes)}, failures

@@ -1,13 +1,13 @@
-"""Coverage figures beside an earlier day's, and the snapshots that make them."""
+"""Coverage figures beside an earlier day's, and the baseline records that make them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from statusbot.model import CoverageChange, CoverageReport, Facts
-from statusbot.state import SNAPSHOTS, Store
+from statusbot.store import Store
 
 
 def snapshot(report: CoverageReport) -> dict[str, object]:
@@ -39,13 +39,33 @@ def coverage_changes(
     return changes
 
 
-def record_snapshots(store: Store, facts: Facts) -> None:
-    """Store today's coverage and metric figures, the baselines of later days' changes."""
-    from statusbot.providers.metrics import record_metric_snapshots
+def coverage_snapshots(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
+    """Return {source: {day: figures}}: each day's last coverage baseline in the records."""
+    found: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
+    for record in store.records():
+        if record.get("kind") != "coverage-baseline":
+            continue
+        source, day, at = record.get("source"), record.get("day"), str(record.get("at") or "")
+        if not isinstance(source, str) or not isinstance(day, str):
+            continue
+        figures = {"overall": record.get("overall"), "packages": record.get("packages") or {}}
+        if day not in found.setdefault(source, {}) or found[source][day][0] <= at:
+            found[source][day] = (at, figures)
+    return {src: {d: f for d, (_at, f) in days.items()} for src, days in found.items()}
 
-    if facts.coverage:
-        data = store.load_json(SNAPSHOTS)
-        for report in facts.coverage:
-            data.setdefault(report.source, {})[facts.day.isoformat()] = snapshot(report)
-        store.save_json(SNAPSHOTS, data)
-    record_metric_snapshots(store, facts.metrics, facts.day)
+
+def record_snapshots(store: Store, facts: Facts, now: datetime) -> None:
+    """Commit today's coverage and metric figures that changed, the baselines of later days."""
+    from statusbot.providers.metrics import metric_baselines
+
+    day = facts.day.isoformat()
+    known = coverage_snapshots(store)
+    new: list[dict[str, Any]] = []
+    for report in facts.coverage:
+        figures = snapshot(report)
+        if known.get(report.source, {}).get(day) != figures:
+            base = {"kind": "coverage-baseline", "day": day, "at": now.isoformat()}
+            new.append({**base, "source": report.source, **figures})
+    new += metric_baselines(store, facts.metrics, facts.day, now)
+    if new:
+        store.add_records(new, f"statusbot: baselines of {day} ({len(new)})")

@@ -1,7 +1,7 @@
 """The no-change shortcut: same inputs and an unmoved branch tip mean nothing to render.
 
 Two checks. Before collecting, a cheap snapshot of the inputs (the source repositories' ref
-files, the report files' sizes and times, the store's records, the day, the config, the
+files, the report files' sizes and times, the records ref's tip, the day, the config, the
 templates) read without starting a process; when it equals the last run's and the Pages branch
 is where that run left it, the run ends there. When GitHub is in play the snapshot can't see its
 facts, so the run collects and compares a fingerprint of the facts instead.
@@ -20,12 +20,13 @@ from pathlib import Path
 from statusbot.config import Config
 from statusbot.gitpages import locate
 from statusbot.model import Facts
-from statusbot.state import RECORDS, SNAPSHOTS, Store
+from statusbot.store import Store
 
 LAST_RUN = "last-publish.json"
-# Store files a publish run writes itself (coverage and metric baselines, the summaries cache):
-# their state is taken after the run, so the run's own writes don't defeat the next shortcut.
-OWN_FILES = (SNAPSHOTS, "metric-snapshots.json", "summaries.json")
+# Store files a publish run writes itself (the summaries cache), and the records ref where it
+# commits baselines: their state is taken after the run, so its own writes don't defeat the
+# next shortcut.
+OWN_FILES = ("summaries.json",)
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -65,7 +66,6 @@ def snapshot(config: Config, store: Store, day: date, push: bool, remote: str | 
         full = pattern if Path(pattern).is_absolute() else str(config.base / pattern)
         for name in sorted(glob.glob(full, recursive=True)):
             digest.update(_stat(Path(name)))
-    digest.update(_stat(store.root / RECORDS))
     if not config.people:  # the people come from git config: its files decide them
         for path in _identity_files(config.publish.repo):
             digest.update(_stat(path))
@@ -74,8 +74,12 @@ def snapshot(config: Config, store: Store, day: date, push: bool, remote: str | 
 
 
 def own_files(store: Store) -> str:
-    """Return a digest of the store files the run writes itself, as they are now."""
-    return hashlib.sha256(b"".join(_stat(store.root / name) for name in OWN_FILES)).hexdigest()
+    """Return a digest of what the run writes itself (the records ref: baselines), as it is now.
+
+    Anyone else's record moves the records ref too, so a note makes the next run collect.
+    """
+    own = b"".join(_stat(store.root / name) for name in OWN_FILES)
+    return hashlib.sha256(own + str(store.records_tip()).encode()).hexdigest()
 
 
 def unchanged(config: Config, store: Store, snap: str, remote: str | None) -> str | None:

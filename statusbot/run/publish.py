@@ -146,7 +146,7 @@ def publish(
     )
     squashed = None
     if not dry_run:
-        record_snapshots(store, facts)
+        record_snapshots(store, facts, now)
         if config.publish.squash_after_days is not None:
             squashed = squash(workspace, remote if push else None)
             result = _after_squash(workspace, result)

@@ -11,7 +11,7 @@ from pathlib import Path
 from statusbot.config import Config
 from statusbot.errors import ConfigError
 from statusbot.model import Person
-from statusbot.state import Store
+from statusbot.store import Store
 
 
 @dataclass(frozen=True)
@@ -54,18 +54,19 @@ def open_workspace(config: Config, now: datetime, store: Store | None = None) ->
 
 
 def store_for(config: Config) -> Store:
-    """Return the local store: state_dir, or a folder in the Pages repo's git directory."""
-    if config.state_dir is not None:
-        return Store(config.state_dir)
+    """Return the store: the Pages repo's records ref, local files in state_dir or its git dir."""
     from statusbot.gitpages.locate import common_dir
 
     found = common_dir(config.publish.repo)
+    repo = config.publish.repo if found is not None else None
+    if config.state_dir is not None:
+        return Store(config.state_dir, repo)
     if found is None:
         raise ConfigError(
             f"{config.publish.repo} is not a git repository: run statusbot inside a git "
             "checkout, or set publish.repo (or state_dir) in statusbot.yml"
         )
-    return Store(found / "statusbot")
+    return Store(found / "statusbot", repo)
 
 
 def people_for(config: Config) -> tuple[Person, ...]:

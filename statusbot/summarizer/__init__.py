@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from statusbot.compose import Sections
 from statusbot.model import Facts
-from statusbot.state import Store
+from statusbot.store import Store
 from statusbot.summarizer.answer import HEADINGS, NAMES, judge, split
 from statusbot.summarizer.checks import Unverified, known
 from statusbot.summarizer.digest import built_in_lines, command_input, payload

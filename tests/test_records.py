@@ -1,0 +1,204 @@
+"""Records in the repository: a bare remote, two laptops and a publisher, racing and offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import bare_remote, commit, git, make_repo
+
+import statusbot
+from statusbot.gitpages.git import Git
+from statusbot.gitpages.records import REF, read_records
+
+ANA = ("Ana Lima", "ana@example.com")
+BO = ("Bo Berg", "bo@example.com")
+CONFIG = f"""\
+timezone: UTC
+people:
+  - name: {ANA[0]}
+    emails: [{ANA[1]}]
+  - name: {BO[0]}
+    emails: [{BO[1]}]
+sources:
+  git: [.]
+  junit: []
+  coverage: []
+publish:
+  repo: .
+  remote: origin
+"""
+ENV = {**os.environ, "PYTHONPATH": str(Path(statusbot.__file__).resolve().parents[1])}
+
+
+def statusbot_cli(clone: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run statusbot in its own process, as a person in a shell would."""
+    env = {**ENV, "HOME": os.environ["HOME"], "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"]}
+    return subprocess.run(
+        [sys.executable, "-m", "statusbot", *args],
+        cwd=clone, env=env, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> dict[str, Path]:
+    """Return a bare origin (refusing forced pushes) and clones: two laptops and a publisher."""
+    seed = make_repo(tmp_path / "seed", ANA)
+    (seed / "statusbot.yml").write_text(CONFIG)
+    git(seed, "add", "statusbot.yml")
+    commit(seed, "Add statusbot.yml", datetime.now(UTC))
+    origin = bare_remote(tmp_path / "origin.git")
+    git(origin, "config", "receive.denyNonFastForwards", "true")  # a forced push would fail
+    git(seed, "push", "-q", str(origin), "main")
+    clones = {"origin": origin}
+    for name, user in (("laptop1", ANA), ("laptop2", BO), ("publisher", ("CI", "ci@example.com"))):
+        path = tmp_path / name
+        subprocess.run(["git", "clone", "-q", str(origin), str(path)], check=True)
+        git(path, "config", "user.name", user[0])
+        git(path, "config", "user.email", user[1])
+        clones[name] = path
+    return clones
+
+
+def page(clone: Path, kind: str = "_posts/{day}-daily-status.md") -> str:
+    """Return a page of today from the clone's Pages branch."""
+    day = datetime.now(UTC).date()
+    return git(clone, "show", f"gh-pages:{kind.format(day=day)}")
+
+
+def test_twenty_notes_written_at_once_from_two_laptops_appear_once(team):
+    started = {}
+    for i in range(20):
+        laptop = team["laptop1" if i % 2 == 0 else "laptop2"]
+        env = {**ENV, "HOME": os.environ["HOME"], "XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"]}
+        started[i] = subprocess.Popen(
+            [sys.executable, "-m", "statusbot", "note", f"Racing note number {i:02d} done"],
+            cwd=laptop, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    for proc in started.values():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "pushed records to 'origin'" in out or "records already on" in out, out
+    published = statusbot_cli(team["publisher"], "publish")
+    assert published.returncode == 0, published.stderr
+    text = page(team["publisher"])
+    for i in range(20):
+        assert text.count(f"Racing note number {i:02d} done") == 1, i
+    ana = page(team["publisher"], "people/ana-lima/{day}.md")
+    bo = page(team["publisher"], "people/bo-berg/{day}.md")
+    assert ana.count("Racing note number") == bo.count("Racing note number") == 10
+    assert "Racing note number 00 done" in ana and "Racing note number 01 done" in bo
+    records = read_records(Git(team["origin"]))
+    assert len(records) == 20
+    assert {r["by"] for r in records} == {ANA[0], BO[0]}
+    # The remote's records history only moved forward: every laptop's commit is in it.
+    log = git(team["origin"], "log", "--format=%H %P", REF).splitlines()
+    merges = [line for line in log if len(line.split()) == 3]
+    assert len(log) >= 20 and merges, "racing pushes were merged by union"
+
+
+def test_a_resolution_on_one_laptop_closes_a_risk_noted_on_the_other(team):
+    yesterday = str(datetime.now(UTC).date() - timedelta(days=1))
+    noted = statusbot_cli(
+        team["laptop1"], "note", "Database on fire", "--risk", "critical", "--date", yesterday
+    )
+    assert noted.returncode == 0, noted.stderr
+    rid = re.search(r"risk id ([0-9a-f]{6})", noted.stdout).group(1)
+    assert statusbot_cli(team["publisher"], "--date", yesterday, "publish").returncode == 0
+    assert statusbot_cli(team["publisher"], "publish").returncode == 0
+    assert f"risk id {rid}" in risks(page(team["publisher"]))  # carried over to today
+    resolved = statusbot_cli(team["laptop2"], "note", "Fire put out", "--resolve", rid)
+    assert resolved.returncode == 0, resolved.stderr
+    assert f"resolves risk {rid}" in resolved.stdout
+    again = statusbot_cli(team["publisher"], "publish")
+    assert again.returncode == 0, again.stderr
+    text = page(team["publisher"])
+    assert "Database on fire" not in risks(text)
+    assert "Fire put out" in text
+
+
+def risks(text: str) -> str:
+    """Return the Risks & Challenges section of a page."""
+    return text.split("## Risks & Challenges")[1].split("\n## ")[0]
+
+
+def test_a_note_written_offline_is_published_after_the_next_push(team, tmp_path):
+    laptop, origin = team["laptop1"], team["origin"]
+    git(laptop, "remote", "set-url", "origin", str(tmp_path / "unreachable.git"))
+    offline = statusbot_cli(laptop, "note", "Written on the train")
+    assert offline.returncode == 0, offline.stderr
+    assert offline.stdout.startswith("recorded note for ")
+    assert "not pushed:" in offline.stdout and "goes out with the next push" in offline.stdout
+    assert statusbot_cli(team["publisher"], "publish").returncode == 0
+    assert "Written on the train" not in page(team["publisher"])
+    git(laptop, "remote", "set-url", "origin", str(origin))
+    back = statusbot_cli(laptop, "note", "Back at the desk")
+    assert back.returncode == 0, back.stderr
+    assert statusbot_cli(team["publisher"], "publish").returncode == 0
+    text = page(team["publisher"])
+    assert "Written on the train" in text and "Back at the desk" in text
+
+
+def test_no_push_keeps_the_record_in_the_clone_until_record_push(team):
+    kept = statusbot_cli(team["laptop2"], "record", "deploy", "--env", "prod", "--version",
+                         "v1.4.2", "--no-push")  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.splitlines() == [
+        f"recorded deploy of v1.4.2 to prod for {datetime.now(UTC).date()}"
+    ]
+    assert git(team["origin"], "for-each-ref", REF) == ""
+    pushed = statusbot_cli(team["laptop2"], "record", "push")
+    assert (pushed.returncode, pushed.stdout) == (0, "pushed records to 'origin'\n")
+    assert [r["version"] for r in read_records(Git(team["origin"]))] == ["v1.4.2"]
+
+
+def test_a_store_written_by_the_last_release_is_imported_once(tmp_path, run_cli):
+    """records.jsonl and the snapshot files as the release before the records ref wrote them."""
+    repo = make_repo(tmp_path / "project")
+    commit(repo, "Work", datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+    (repo / "statusbot.yml").write_text("timezone: UTC\npublish: {remote: null}\n")
+    store = repo / ".git" / "statusbot"
+    store.mkdir()
+    old = [
+        {"at": "2026-02-09T10:00:00+00:00", "day": "2026-02-09", "key_effort": False,
+         "kind": "note", "risk": "critical", "text": "Old risk"},
+        {"at": "2026-02-10T08:00:00+00:00", "day": "2026-02-10", "key_effort": False,
+         "kind": "note", "risk": None, "text": "Same second, first"},
+        {"at": "2026-02-10T08:00:00+00:00", "day": "2026-02-10", "key_effort": False,
+         "kind": "note", "risk": None, "text": "Same second, second"},
+        {"at": "2026-02-10T08:30:00+00:00", "day": "2026-02-10", "environment": "prod",
+         "kind": "deploy", "note": None, "status": "success", "url": None, "version": "v9"},
+        {"at": "2026-02-10T08:40:00+00:00", "better": "lower", "day": "2026-02-10",
+         "kind": "metric", "label": "", "name": "Build time", "unit": "s", "value": 30.0},
+    ]  # fmt: skip
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in old]
+    (store / "records.jsonl").write_text("".join(lines) + '{"torn": ')
+    (store / "coverage-snapshots.json").write_text(
+        json.dumps({"coverage.xml": {"2026-02-09": {"overall": 71.5, "packages": {"a": 70.0}}}})
+    )
+    (store / "metric-snapshots.json").write_text(json.dumps({"Size\x1fimg": {"2026-02-09": 512}}))
+    facts = json.loads(run_cli(repo, "--date", "2026-02-10", "collect").output)
+    assert [n["text"] for n in facts["notes"]] == ["Same second, first", "Same second, second"]
+    assert [d["version"] for d in facts["deployments"]] == ["v9"]
+    assert [m["value"] for m in facts["metrics"]] == [30.0]
+    records = read_records(Git(repo))
+    assert len(records) == 7  # 5 records and 2 baselines; the torn line is the only loss
+    kinds = sorted(r["kind"] for r in records)
+    assert kinds == ["coverage-baseline", "deploy", "metric", "metric-baseline"] + ["note"] * 3
+    assert not (store / "records.jsonl").exists()
+    assert (store / "records.jsonl.imported").read_text().startswith(lines[0])
+    tip = git(repo, "rev-parse", REF)
+    run_cli(repo, "--date", "2026-02-10", "collect")
+    assert git(repo, "rev-parse", REF) == tip  # imported once
+    from statusbot.run.baselines import coverage_snapshots
+    from statusbot.store import Store
+
+    assert coverage_snapshots(Store(store, repo)) == {
+        "coverage.xml": {"2026-02-09": {"overall": 71.5, "packages": {"a": 70.0}}}
+    }
