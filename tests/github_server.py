@@ -141,6 +141,21 @@ class Failure:
     delay: float = 0.0
 
 
+class FakeClock:
+    """Epoch seconds that move only when told to, or when the provider waits (its `sleep`)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        """Return the clock's moment."""
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Wait without waiting: move the clock on."""
+        self.now += seconds
+
+
 class FakeGitHub:
     """The server's data, counters and failure rules; `base_url` is its API root."""
 
