@@ -27,6 +27,7 @@ CACHE = "github-http-cache.json"
 KEEP_DAYS = 7  # entries unused this long are dropped when the cache is saved
 RETRIES = 2  # extra attempts after a 5xx or a timeout
 MAX_WAIT = 60.0  # longest Retry-After we sleep through (and only within the time budget)
+MAX_PACE = 65.0  # longest wait for the search window (a minute, its reset rounded up)
 RETRY_STATUSES = (500, 502, 503, 504)
 RATE_HEADERS = (
     "X-RateLimit-Limit",
@@ -249,7 +250,7 @@ class CachingAdapter(HTTPAdapter):
             return
         if left <= max(1, limit // 100):
             wait = reset - self.wall() + 0.5  # X-RateLimit-Reset is a whole second
-            if bucket == "search" and 0 < wait <= MAX_WAIT and self.clock() + wait < self.deadline:
+            if bucket == "search" and 0 < wait <= MAX_PACE and self.clock() + wait < self.deadline:
                 # Search's window is a minute: pace the cycle's searches rather than lose them.
                 log.info("GitHub search limit reached, waiting %.0fs for its window", wait)
                 self.stats.waited += wait
