@@ -133,12 +133,30 @@ pass_context = click.make_pass_decorator(Context)
     help="Push to the remote (default: push when a config file sets publish.remote; "
     "the embedded default pushes only with --push, to origin).",
 )
+@click.option(
+    "--days",
+    "last_days",
+    type=click.IntRange(1, 366),
+    metavar="N",
+    help="Fill the last N days (ending today, or at --date), oldest first.",
+)
+@click.option(
+    "--since",
+    metavar="YYYY-MM-DD",
+    callback=_parse_date,
+    help="Fill every day from this one to today (or --date), oldest first.",
+)
 @pass_context
-def publish(obj: Context, push: bool | None) -> None:
+def publish(obj: Context, push: bool | None, last_days: int | None, since: date | None) -> None:
     """Collect, compose, render and commit the day to the Pages branch (the main job)."""
-    from statusbot.commands.publish import run
+    from statusbot.commands.publish import run, run_days
 
-    run(obj, obj.config(), push)
+    if last_days is not None and since is not None:
+        raise click.UsageError("give --days or --since, not both")
+    if last_days is None and since is None:
+        run(obj, obj.config(), push)
+    else:
+        run_days(obj, obj.config(), push, last_days, since)
 
 
 @cli.command()

@@ -11,6 +11,26 @@ from statusbot.workitems import size_text, weight
 
 MAX_KEY_ITEMS = 3
 MAX_KEY_EFFORT = 300
+_GERUNDS = {
+    "added": "adding",
+    "created": "creating",
+    "documented": "documenting",
+    "fixed": "fixing",
+    "implemented": "implementing",
+    "improved": "improving",
+    "merged": "merging",
+    "prepared": "preparing",
+    "refactored": "refactoring",
+    "reformatted": "reformatting",
+    "released": "releasing",
+    "removed": "removing",
+    "replaced": "replacing",
+    "reverted": "reverting",
+    "reviewed": "reviewing",
+    "tested": "testing",
+    "updated": "updating",
+    "worked": "working",
+}
 
 
 def key_work(facts: Facts, items: Sequence[WorkItem]) -> str | None:
@@ -18,22 +38,48 @@ def key_work(facts: Facts, items: Sequence[WorkItem]) -> str | None:
 
     Candidates are the items about code (commit groups and pull requests active in the page's
     window); they are ordered by weight (workitems.weight: lines, commits, PR activity). The
-    first is named with its size, the next ones by their headline, while it fits 300 chars.
+    first is named by its headline as what was being done ("Rewriting gtr on master") with its
+    size; the next ones by what was done to them ("fixing parser/gotest"), a verb said once.
     """
     ranked = top_items(facts, items)
     if not ranked:
         return None
     first = ranked[0]
     size = _short_size(first)
-    parts = [f"{first.headline or first.title}{f' ({size})' if size else ''}"]
+    verb, rest = doing(first.headline or first.title)
+    parts = [f"{verb.capitalize()}{rest}{f' ({size})' if size else ''}"]
     for item in ranked[1:]:
-        phrase = item.title  # the first item names the branch; the next ones just what they are
+        phrase = item.title
+        if item.kind != "pull_request" and item.headline:
+            then, _rest = doing(item.headline)
+            phrase = item.title if then == verb else f"{then} {item.title}".strip()
+            verb = then
         if len(", ".join([*parts, phrase])) > MAX_KEY_EFFORT:
             break
         parts.append(phrase)
     if len(parts) == 1:
         return parts[0][:MAX_KEY_EFFORT]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    # "updating and fixing tests, and adding junit": a comma where a part has its own "and"
+    last = ", and " if any(" and " in p for p in parts[1:]) else " and "
+    return ", ".join(parts[:-1]) + last + parts[-1]
+
+
+def doing(headline: str) -> tuple[str, str]:
+    """Split "Added and fixed gtr on master" into ("adding and fixing", " gtr on master")."""
+    words = headline.split(" ")
+    verbs: list[str] = []
+    for n, word in enumerate(words):
+        lower = word.lower()
+        if lower in _GERUNDS:
+            verbs.append(_GERUNDS[lower])
+        elif lower == "and" and verbs and n + 1 < len(words) and words[n + 1].lower() in _GERUNDS:
+            verbs.append("and")
+        elif lower == "on" and verbs == ["working"]:
+            verbs.append("on")
+        else:
+            break
+    rest = " ".join(words[len(verbs) :])
+    return " ".join(verbs), f" {rest}" if rest else ""
 
 
 def top_items(facts: Facts, items: Sequence[WorkItem]) -> list[WorkItem]:

@@ -28,7 +28,11 @@ def clean(text: str, limit: int = MAX_TEXT) -> str:
     )
     text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        cut = text[: limit - 1]
+        space = cut.rfind(" ")
+        if space > limit * 0.6:  # end on a whole word when one ends near the limit
+            cut = cut[:space]
+        text = cut.rstrip(" ,;:-(") + "…"
     return text
 
 

@@ -58,6 +58,7 @@ class Commit:
     files: tuple[FileStat, ...] = ()  # merges: against the first parent
     on_default: bool | None = None  # reachable from the default branch; None: not known
     body: str = ""  # the message after the subject line (trailers, "This reverts commit")
+    replacement: tuple[str, str, int, int] | None = None  # one mechanical (old, new, times, files)
 
 
 Kind = Literal[

@@ -55,6 +55,10 @@ _VERBS = {
     "introduce": "Added",
     "support": "Added",
     "create": "Added",
+    "display": "Added",
+    "enable": "Added",
+    "allow": "Added",
+    "handle": "Added",
     "fix": "Fixed",
     "correct": "Fixed",
     "repair": "Fixed",
@@ -94,6 +98,7 @@ _RELEASE = re.compile(
 _REVERT = re.compile(r'^Revert "|^revert(?:\(|:)', re.I)
 _PR_MERGE = re.compile(r"^Merge pull request #(\d+) from \S+?/(\S+)")
 _BRANCH_MERGE = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'")
+_MERGE_INTO = re.compile(r"\binto (\S+)\s*$")
 _LOCKS = {
     "package-lock.json",
     "yarn.lock",
@@ -123,6 +128,28 @@ _CI_FILES = {
     "noxfile.py",
 }
 _ONE_PART = {".github", "docs", "doc", "test", "tests", "spec", "testdata", ".circleci"}
+_DEP_FILE = re.compile(
+    r"^(?:[\w.-]*requirements[\w.-]*\.(?:txt|in)|constraints[\w.-]*\.txt|pipfile|go\.mod"
+    r"|gemfile|environment\.ya?ml)$"
+)
+_ASSET_SUFFIXES = (
+    ".svg", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".woff", ".woff2", ".ttf", ".eot",
+)  # fmt: skip
+_PACKAGING = {"setup.py", "setup.cfg", "pyproject.toml", "manifest.in", "package.json"}
+# A top-level file is named by what it is, not by its file name.
+_TOP_FILE_AREAS = {"dependencies": "dependencies", "assets": "assets", "docs": "docs"}
+# An area that is a tests, docs or CI folder makes a commit of that kind.
+_AREA_KINDS = {
+    "test": "tests",
+    "tests": "tests",
+    "spec": "tests",
+    "testdata": "tests",
+    "docs": "docs",
+    "doc": "docs",
+    ".github": "ci",
+    ".circleci": "ci",
+    "dependencies": "dependencies",
+}
 _KIND_TITLES = {
     "dependencies": "dependencies",
     "docs": "documentation",
@@ -132,6 +159,8 @@ _KIND_TITLES = {
     "revert": "earlier changes",
 }
 _KIND_VERBS = {"dependencies": "Updated", "release": "Prepared", "revert": "Reverted"}
+_PLAIN_VERBS = ("Added", "Fixed", "Updated")  # "Removed tests" would say they are gone
+_SUPPORT_VERBS = {"docs": _PLAIN_VERBS, "ci": _PLAIN_VERBS, "tests": (*_PLAIN_VERBS, "Refactored")}
 
 
 @dataclass
@@ -147,6 +176,7 @@ class _Group:
     commits: list[Commit] = field(default_factory=list)
     merges: list[Commit] = field(default_factory=list)
     pull: PullRequest | None = None
+    replacement: tuple[str, str] | None = None  # one mechanical (old, new) replacement
 
 
 def apart(path: str) -> bool:
@@ -164,12 +194,16 @@ def apart(path: str) -> bool:
 
 
 def file_kind(path: str) -> str:
-    """Return docs, ci, tests or code for one path."""
+    """Return docs, ci, tests, dependencies, assets, packaging or code for one path."""
     lower = path.lower()
     name = lower.rsplit("/", 1)[-1]
     parts = lower.split("/")
     if lower.startswith(_CI_PATHS) or name in _CI_FILES or ".circleci" in parts:
         return "ci"
+    if _DEP_FILE.match(name):
+        return "dependencies"
+    if name.endswith(_ASSET_SUFFIXES):
+        return "assets"
     dirs = parts[:-1]
     if (
         any(d in ("test", "tests", "spec", "testdata", "__tests__") for d in dirs)
@@ -183,6 +217,8 @@ def file_kind(path: str) -> str:
         return "docs"
     if name.split(".", 1)[0] in _DOC_NAMES:
         return "docs"
+    if name in _PACKAGING and not dirs:
+        return "packaging"
     return "code"
 
 
@@ -190,7 +226,8 @@ def area_of(path: str) -> str:
     """Return the leading one or two path components that name a file's part of the code."""
     parts = path.split("/")
     if len(parts) == 1:
-        return parts[0]
+        kind = file_kind(path)
+        return _TOP_FILE_AREAS.get(kind, kind if kind == "packaging" else path)
     if len(parts) == 2 or parts[0].lower() in _ONE_PART:
         return parts[0]
     return "/".join(parts[:2])
@@ -240,11 +277,15 @@ def commit_kind(commit: Commit) -> str | None:
 
 
 def files_kind(files: Sequence[FileStat]) -> str | None:
-    """Return docs, ci or tests when every counted file of a commit is of that kind."""
-    kinds = {file_kind(f.path) for f in files if not apart(f.path)}
+    """Return docs, ci, tests or dependencies when every counted file is of that kind.
+
+    Assets (images, fonts) go with the kind of the files beside them: a logo added to the
+    README is documentation.
+    """
+    kinds = {file_kind(f.path) for f in files if not apart(f.path)} - {"assets"}
     if len(kinds) == 1:
         kind = kinds.pop()
-        return None if kind == "code" else kind
+        return kind if kind in _KIND_TITLES else None
     return None
 
 
@@ -335,6 +376,11 @@ def _key(
     kind = commit_kind(commit)
     if kind:
         return ("kind", kind), {"kind": kind, "title": _KIND_TITLES[kind], "area": None}
+    if commit.replacement:
+        old, new = commit.replacement[:2]
+        title = f"<code>{md.text(old, 80)}</code> with <code>{md.text(new, 80)}</code>"
+        make = {"kind": "area", "title": title, "area": main_area(commit)}
+        return ("replace", old, new), {**make, "replacement": (old, new)}
     ctype, prefix, _rest = prefix_of(commit.summary)
     if prefix:
         return ("area", prefix), {"kind": "area", "title": prefix, "area": prefix}
@@ -346,6 +392,9 @@ def _key(
     if kind:
         return ("kind", kind), {"kind": kind, "title": _KIND_TITLES[kind], "area": None}
     area = main_area(commit)
+    kind = _AREA_KINDS.get(area.lower())
+    if kind:  # mostly tests (or docs, CI): one item with the rest of that kind
+        return ("kind", kind), {"kind": kind, "title": _KIND_TITLES[kind], "area": None}
     return ("area", area), {"kind": "area", "title": area, "area": area}
 
 
@@ -357,7 +406,7 @@ def _merge_small(groups: list[_Group]) -> list[_Group]:
     kept = []
     for g in groups:
         small = len(g.commits) <= SMALL_COMMITS and size_of(g.commits).lines <= SMALL_LINES
-        if g.kind == "area" and g.area and small and "/" in g.area:
+        if g.kind == "area" and g.area and small and "/" in g.area and not g.replacement:
             by_top[(g.person, g.repo, g.area.split("/")[0])].append(g)
         else:
             kept.append(g)
@@ -392,15 +441,21 @@ def _item(group: _Group, many_repos: bool) -> WorkItem:
         if pr.url:
             evidence += (pr.url,)
     if group.kind == "other" and group.area == "merges":
-        names = [_merged_name(c) for c in group.merges]
-        shown = "; ".join(md.text(n, 80) for n in names[:MAX_SUBJECTS])
-        more = len(names) - MAX_SUBJECTS
-        headline = f"Merged {shown}{f'; and {more} more' if more > 0 else ''}{where}"
+        headline = merges_line(group.merges, group.branch, where)
         line = headline + f" ({_plural(size.merges, 'merge')})"
         title = "merges"
+    elif group.replacement is not None:
+        title = group.title  # already markdown: two escaped code spans
+        times = sum(c.replacement[2] for c in work if c.replacement)
+        files = len({f.path for c in work for f in c.files})
+        headline = f"Replaced {title}{where}"
+        counts = _plural(size.commits, "commit")
+        link = _compare_url(work)
+        counts = md.link(counts, link) if link else counts
+        line = f"{headline} ({_plural(times, 'replacement')} in {_plural(files, 'file')}, {counts})"
     else:
         verb = verb_of(work, group.kind)
-        title = md.text(group.title, 120)
+        title = md.text(_title(group), 120)
         line, headline = _line(verb, title, group, work, size, where)
     return WorkItem(
         kind=group.kind,
@@ -484,7 +539,7 @@ def verb_of(work: Sequence[Commit], kind: str) -> str:
     if kind in _KIND_VERBS:
         return _KIND_VERBS[kind]
     votes: Counter[str] = Counter()
-    fallback = "Updated" if kind in ("docs", "ci", "tests") else "Worked on"
+    fallback = "Updated" if kind in _SUPPORT_VERBS else "Worked on"
     for commit in work:
         ctype, _prefix, rest = prefix_of(commit.summary)
         if ctype:
@@ -495,6 +550,9 @@ def verb_of(work: Sequence[Commit], kind: str) -> str:
             if word.startswith(stem):
                 votes[verb] += 1
                 break
+    if kind in _SUPPORT_VERBS:
+        # "Documented documentation", "Tested CI", "Refactored documentation" say nothing.
+        votes = Counter({v: n for v, n in votes.items() if v in _SUPPORT_VERBS[kind]})
     if not votes:
         return fallback
     order = list(dict.fromkeys(_VERBS.values()))
@@ -533,12 +591,60 @@ def _compare_url(work: list[Commit]) -> str | None:
     return f"{base}/compare/{oldest}%5E...{newest}"
 
 
-def _merged_name(commit: Commit) -> str:
-    pr = _PR_MERGE.match(commit.summary)
-    if pr:
-        return f"#{pr.group(1)} ({pr.group(2)})"
-    branch = _BRANCH_MERGE.match(commit.summary)
-    return f"branch {branch.group(1)}" if branch else commit.summary
+def merges_line(merges: Sequence[Commit], branch: str | None, where: str) -> str:
+    """Return "Merged pull requests #94 (x) and #97 (y) into master; merged master into z".
+
+    A merge that brings the default branch into another one (keeping a feature branch up to
+    date) is not merged work: it is said apart, after the merged pull requests and branches.
+    """
+    pulls, branches, other, syncs = [], [], [], []
+    for commit in merges:
+        pr = _PR_MERGE.match(commit.summary)
+        merged = _BRANCH_MERGE.match(commit.summary)
+        if pr:
+            pulls.append(f"#{pr.group(1)} ({pr.group(2)})")
+        elif merged and merged.group(1).removeprefix("origin/") in {branch, "main", "master"}:
+            dest = _MERGE_INTO.search(commit.summary)
+            syncs.append((merged.group(1), dest.group(1) if dest else None))
+        elif merged:
+            branches.append(merged.group(1))
+        else:
+            other.append(commit.summary)
+    target = where.replace(" on ", " into ", 1)
+    parts = []
+    for names, noun in ((pulls, "pull request"), (branches, "branch")):
+        if names:
+            shown = _join([md.text(n, 80) for n in names[:MAX_SUBJECTS]], len(names))
+            plural = noun + ("es" if noun == "branch" else "s")
+            parts.append(f"{noun if len(names) == 1 else plural} {shown}")
+    if other:
+        parts.append(_join([md.text(n, 80) for n in other[:MAX_SUBJECTS]], len(other)))
+    line = f"Merged {' and '.join(parts)}{target}" if parts else ""
+    if syncs:
+        source = md.text(syncs[0][0], 80)
+        intos = sorted({md.text(i, 80) for _s, i in syncs if i})
+        into = f" into {_join(intos, len(intos))}" if intos else " into other branches"
+        times = f" ({len(syncs)} times)" if len(syncs) > 1 else ""
+        line = f"{line}; merged {source}{into}{times}" if line else f"Merged {source}{into}{times}"
+    return line
+
+
+def _join(names: list[str], total: int) -> str:
+    """Return "a", "a and b", "a, b and c", or "a, b, c and N more" of `total` names."""
+    more = total - len(names)
+    if more > 0:
+        return f"{', '.join(names)} and {more} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _title(group: _Group) -> str:
+    """Return what a group is about; documentation names its one or two files."""
+    if group.kind != "docs":
+        return group.title
+    paths = sorted({f.path for c in group.commits for f in c.files if file_kind(f.path) == "docs"})
+    if 1 <= len(paths) <= 2:
+        return f"{group.title} ({', '.join(paths)})"
+    return group.title
 
 
 def _person(commit: Commit, people: Sequence[Person]) -> str | None:

@@ -40,7 +40,7 @@ def test_key_effort_names_the_largest_item_first_with_its_size():
         make_commit(4, branch="feature/x", merge=True),
     )
     sections = compose(facts(commits=commits))
-    assert sections.key_effort == "Updated branch feature/x (2 commits and 1 merge) and app"
+    assert sections.key_effort == "Updating branch feature/x (2 commits and 1 merge) and app"
     assert [i.kind for i in sections.accomplishments] == ["branch", "area"]
     assert sections.accomplishments[0].line == (
         "Updated branch feature/x: change 1; change 3 (2 commits and 1 merge)"

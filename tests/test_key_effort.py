@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from conftest import fake_commit
 
 from statusbot.compose import compose
-from statusbot.model import Commit, Facts, Note, Person, PullRequest
+from statusbot.key_effort import doing
+from statusbot.model import Commit, Facts, FileStat, Note, Person, PullRequest
 
 DAY = date(2026, 3, 30)
 AT = datetime(2026, 3, 30, 9, tzinfo=UTC)
@@ -40,15 +41,15 @@ def facts(**fields: object) -> Facts:
 
 def test_commits_alone_pick_the_busiest_branch():
     assert compose(facts(commits=MAIN + BRANCH)).key_effort == (
-        "Updated api on main (3 commits) and retries"
+        "Updating api on main (3 commits) and retries"
     )
 
 
 def test_pull_request_activity_joins_its_branch_and_names_the_work_by_its_title():
     sections = compose(facts(commits=MAIN + BRANCH, pull_requests=(PR,)))
     assert sections.key_effort == (
-        "Created pull request [#21](https://github.com/acme/api/pull/21) for Provisioning "
-        "retries (2 commits) and api"
+        "Creating pull request [#21](https://github.com/acme/api/pull/21) for Provisioning "
+        "retries (2 commits) and updating api"
     )
     (pull,) = [i for i in sections.accomplishments if i.kind == "pull_request"]
     assert pull.evidence[0] == "acme/api#21"
@@ -57,7 +58,7 @@ def test_pull_request_activity_joins_its_branch_and_names_the_work_by_its_title(
 
 def test_a_pull_request_without_local_commits_still_counts():
     sections = compose(facts(commits=MAIN[:1], pull_requests=(PR,)))
-    assert sections.key_effort.startswith("Created pull request [#21](")
+    assert sections.key_effort.startswith("Creating pull request [#21](")
 
 
 def test_a_pull_request_untouched_in_the_window_does_not():
@@ -65,7 +66,7 @@ def test_a_pull_request_untouched_in_the_window_does_not():
         **{**PR.__dict__, "opened_at": AT - timedelta(days=5), "updated_at": AT - timedelta(days=4)}
     )
     assert compose(facts(commits=MAIN, pull_requests=(old,))).key_effort == (
-        "Updated api on main (3 commits)"
+        "Updating api on main (3 commits)"
     )
 
 
@@ -73,4 +74,36 @@ def test_the_marked_note_still_wins():
     note = Note("Release 2.0", AT, DAY, key_effort=True)
     assert compose(facts(commits=BRANCH, pull_requests=(PR,), notes=(note,))).key_effort == (
         "Release 2.0"
+    )
+
+
+def test_the_sentence_says_what_was_being_done_and_each_verb_once():
+    assert doing("Added and fixed gtr on master") == ("adding and fixing", " gtr on master")
+    assert doing("Worked on githubext on master") == ("working on", " githubext on master")
+    assert doing("Merged master and fixed") == ("merging", " master and fixed")
+
+    def work(n: int, subject: str, path: str, lines: int) -> Commit:
+        return Commit(
+            **{**commit(n, "main").__dict__, "summary": subject,
+               "files": (FileStat(path, lines, 0),)}
+        )  # fmt: skip
+
+    day = (
+        work(1, "Add the parser", "pkg/parser/p.go", 300),
+        work(2, "Add the lexer", "pkg/parser/l.go", 100),
+        work(3, "Fix the report", "pkg/report/r.go", 90),
+        work(4, "Fix the writer", "pkg/writer/w.go", 40),
+    )
+    assert compose(facts(commits=day)).key_effort == (
+        "Adding pkg/parser on main (2 commits, +400/−0 lines), fixing pkg/report and pkg/writer"
+    )
+    mixed = (
+        work(1, "Add the parser", "pkg/parser/p.go", 300),
+        work(3, "Fix the report", "pkg/report/r.go", 90),
+        work(6, "Add report totals", "pkg/report/t.go", 80),
+        work(4, "Fix the writer", "pkg/writer/w.go", 40),
+    )
+    assert compose(facts(commits=mixed)).key_effort == (
+        "Adding pkg/parser on main (1 commit, +300/−0 lines), adding and fixing pkg/report, "
+        "and fixing pkg/writer"
     )

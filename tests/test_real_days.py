@@ -10,6 +10,7 @@ import pytest
 from realdays import DAYS, REAL_DAYS, load, numstat_sum, replay
 
 from statusbot.compose import compose
+from statusbot.key_effort import doing
 from statusbot.model import CODE_KINDS, Facts, Person
 from statusbot.providers.git import collect_commits
 from statusbot.render import render_day
@@ -81,7 +82,8 @@ def test_key_effort_names_the_largest_item_first(name, tmp_path):
     _day, _shas, _facts, sections = page_of(name, tmp_path)
     code = [i for i in sections.accomplishments if i.kind in CODE_KINDS]
     largest = max(code, key=weight)
-    assert sections.key_effort.startswith(largest.headline)
+    verb, rest = doing(largest.headline)
+    assert verb and sections.key_effort.startswith(verb.capitalize() + rest)
     assert len(sections.key_effort) <= 300
 
 
@@ -104,3 +106,15 @@ def test_the_largest_real_item_keeps_vendored_and_binary_files_apart(tmp_path):
     assert themes.size.apart_files > 0  # fonts and minified assets
     assert "binary, vendored or generated files apart" in themes.line
     assert themes.line.startswith("Removed mkdocs/themes on master: Remove ")
+
+
+def test_real_days_read_as_work_not_as_file_names(tmp_path):
+    """The rough spots of the first real-day pages stay fixed (pycobertura's day)."""
+    _day, _shas, _facts, sections = page_of("pycobertura-2020-05-29.json", tmp_path)
+    lines = [i.line for i in sections.accomplishments]
+    assert not any(".svg" in line.split(":")[0] or ".txt" in line.split(":")[0] for line in lines)
+    assert not any("documented documentation" in line.lower() for line in lines)
+    assert any(line.startswith("Updated dependencies on master: Repin coverage") for line in lines)
+    (merges,) = [line for line in lines if line.startswith("Merged")]
+    assert "branch master on master" not in merges
+    assert merges.endswith("into master; merged master into chore/blacken (3 merges)")

@@ -149,7 +149,7 @@ def test_team_page_shows_each_person_then_the_team(team):
     assert "Created pull request [#21]" in ana_part and "Weekend hotfix" not in ana_part
     assert "Weekend hotfix" in bea_part and "Paired on the redirect bug" in bea_part
     assert "Monday cleanup" not in bea_part
-    assert "Key effort: Created pull request [#21](" in ana_part  # PR activity wins
+    assert "Key effort: Creating pull request [#21](" in ana_part  # PR activity wins
     team_part = page[merged:]
     assert "- Merged pull request [#22](" in team_part
     assert "Deployed acme/api" in team_part and "to production" in team_part

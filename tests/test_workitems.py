@@ -98,7 +98,7 @@ def test_otherwise_the_area_holding_most_changed_lines():
         (),
         ME,
     )
-    assert [(i.area, i.size.commits) for i in found] == [("pkg/gtr", 2), ("setup.py", 1)]
+    assert [(i.area, i.size.commits) for i in found] == [("pkg/gtr", 2), ("packaging", 1)]
     assert (area_of(".github/workflows/ci.yml"), area_of("docs/a/b.md")) == (".github", "docs")
 
 
@@ -115,7 +115,7 @@ def test_recognised_kinds():
     )
     assert found == {
         "dependencies": "dependencies",
-        "documentation": "docs",
+        "documentation (README.md, docs/config.md)": "docs",
         "CI": "ci",
         "tests": "tests",
         "a release": "release",
@@ -142,7 +142,7 @@ def test_merges_are_counted_apart_and_vendored_lock_and_binary_files_too():
         "files apart)"
     )
     assert merges.size.merges == 1 and merges.size.commits == 0 and merges.size.added == 0
-    assert merges.line == "Merged branch topic on main (1 merge)"
+    assert merges.line == "Merged branch topic into main (1 merge)"
 
 
 def test_a_busy_day_gives_at_most_ten_bullets_and_also_keeps_the_counts():
@@ -220,3 +220,137 @@ def test_facts_round_trip_through_json_with_the_new_fields():
     data = json.loads(json.dumps(facts.to_dict()))
     assert Facts.from_dict(data) == facts
     assert data["commits"][0]["files"][1] == {"path": "logo.png", "added": None, "deleted": None}
+
+
+def line_of(*commits: Commit) -> str:
+    (item,) = group_commits(commits, (), ME)
+    return item.line
+
+
+def test_docs_ci_and_tests_items_never_repeat_their_noun_as_the_verb():
+    docs = line_of(
+        c(1, "Clean-up CHANGES file", (("CHANGES.md", 45, 31),)),
+        c(2, "Document drop of support for Python 2.x", (("CHANGES.md", 1, 0),)),
+    )
+    assert docs.startswith("Updated documentation (CHANGES.md) on main: Clean-up CHANGES file;")
+    ci = line_of(c(1, "Test more combinations on Windows", ((".travis.yml", 6, 3),)))
+    assert ci.startswith("Updated CI on main: Test more")
+    tests = line_of(
+        c(1, "Remove test references to the themes", (("tests/a_test.py", 1, 3),)),
+        c(2, "Make the integration test verbose", (("tests/b_test.py", 1, 1),)),
+    )
+    assert tests.startswith("Updated tests on main: ")  # not "Removed tests": they are there
+    fixed = line_of(c(1, "Fix test 08", (("tests/a_test.py", 1, 1),)))
+    assert fixed.startswith("Fixed tests on main: Fix test 08")
+
+
+def test_a_top_level_file_reads_as_what_it_is_not_as_its_name():
+    deps = line_of(
+        c(1, "Repin coverage>=4.0,<4.4 and pytest-cov<2.6.0", (("test-requirements.txt", 2, 2),))
+    )
+    assert deps.startswith("Updated dependencies on main: Repin coverage&#62;=4.0")
+    logo = line_of(
+        c(1, "Display the logo in README", (("README.md", 8, 0), ("aysha-logo.svg", 50, 0)))
+    )
+    assert logo.startswith("Added documentation (README.md) on main: Display the logo")
+    (assets,) = group_commits([c(1, "New icon", (("icon.png", None, None),))], (), ME)
+    assert assets.area == "assets" and assets.line.startswith("Worked on assets on main")
+    packaging = line_of(c(1, "Update package data discovery", (("setup.py", 2, 18),)))
+    assert packaging.startswith("Updated packaging on main: Update package data discovery")
+    (script,) = group_commits([c(1, "Tweak", (("publish.py", 3, 1),))], (), ME)
+    assert script.area == "publish.py"  # a top-level module is the code: its name says it
+    assert [area_of(p) for p in ("go.mod", "logo.svg", "README.md")] == [
+        "dependencies",
+        "assets",
+        "docs",
+    ]
+
+
+def test_a_commit_mostly_in_a_tests_folder_joins_the_tests_item():
+    items = group_commits(
+        (
+            c(1, "Fix pytest and test locale",
+              (("test/test_publish.py", 447, 0), ("test/test.py", 0, 432),
+               (".github/workflows/ci.yml", 2, 3))),
+            c(2, "Add test files", (("test/files/a.xml", 1, 0),)),
+        ),
+        (),
+        ME,
+    )  # fmt: skip
+    assert [(i.kind, i.title, i.size.commits) for i in items] == [("tests", "tests", 2)]
+    assert items[0].line.startswith("Added and fixed tests on main")
+
+
+def test_merge_lines_name_the_pull_requests_and_say_syncs_of_the_default_branch_apart():
+    merges = (
+        c(1, "Merge pull request #94 from nilleb/feat/versioned-cobertura", merge=True,
+          branch="master"),
+        c(2, "Merge pull request #97 from aconrad/repin-coverage-and-pytest-cov", merge=True,
+          branch="master"),
+        c(3, "Merge branch 'master' into chore/blacken", merge=True, branch="master"),
+    )  # fmt: skip
+    assert line_of(*merges) == (
+        "Merged pull requests &#35;94 (feat/versioned-cobertura) and &#35;97 "
+        "(repin-coverage-and-pytest-cov) into master; merged master into chore/blacken (3 merges)"
+    )
+    assert line_of(merges[2]) == "Merged master into chore/blacken (1 merge)"
+    assert (
+        line_of(c(4, "Merge branch 'topic'", merge=True), c(5, "Merge branch 'fix'", merge=True))
+        == "Merged branches topic and fix into main (2 merges)"
+    )
+
+
+def test_a_mechanical_replacement_is_found_in_the_diff_and_said_so(tmp_path):
+    from conftest import git, make_repo
+
+    from statusbot.providers.git import collect_commits
+
+    def commit_all(message: str, when: datetime) -> None:
+        git(repo, "add", ".")
+        stamp = when.isoformat()
+        who = {"GIT_AUTHOR_NAME": "Dev One", "GIT_AUTHOR_EMAIL": "dev1@example.com"}
+        env = {**who, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        git(repo, "commit", "-q", "-m", message, env=env)
+
+    repo = make_repo(tmp_path / "lib")
+    old = "package p\n\nfunc F(x interface{}) {}\n\nvar m map[string]interface{}\n"
+    for name in ("a.go", "b.go", "c.go"):
+        (repo / name).write_text(old + "// " + name + "\n")
+    commit_all("Start", AT - timedelta(days=3))
+    for name in ("a.go", "b.go", "c.go"):
+        (repo / name).write_text((repo / name).read_text().replace("interface{}", "any"))
+    commit_all("Modernize types", AT)
+    for name, line in (("a.go", "F(x any) {}"), ("b.go", "F(y any) {}")):  # even, no one token
+        text = (repo / name).read_text()
+        (repo / name).write_text(text.replace("F(x any) {}", line).replace("// b.go", "// bee"))
+    commit_all("Rename a parameter", AT + timedelta(minutes=5))
+    commits, failures = collect_commits([repo], ME, AT - timedelta(hours=1), AT + timedelta(1))
+    assert failures == []
+    by_subject = {c.summary: c for c in commits}
+    assert by_subject["Modernize types"].replacement == ("interface{}", "any", 6, 3)
+    assert by_subject["Rename a parameter"].replacement is None
+    lines = [i.line for i in group_commits(commits, (), ME)]
+    assert lines[0] == (
+        "Replaced <code>interface&#123;&#125;</code> with <code>any</code> on main "
+        "(6 replacements in 3 files, 1 commit)"
+    ), lines
+    assert "Rename a parameter" in lines[1]
+
+
+def test_the_shortest_token_that_explains_every_line_is_the_replacement():
+    from statusbot.providers.git import find_replacement
+
+    diff = (
+        "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -3 +3 @@\n"
+        '-\tm := map[string]interface{}{"b": []interface{}{}}\n'
+        '+\tm := map[string]any{"b": []any{}}\n'
+        "diff --git a/b.go b/b.go\n--- a/b.go\n+++ b/b.go\n@@ -1 +1 @@\n"
+        "-var v interface{}\n+var v any\n"
+    )
+    assert find_replacement(diff) == ("interface{}", "any", 3, 2)
+    one_file = diff.split("diff --git a/b.go")[0]
+    assert find_replacement(one_file) is None  # one file is an edit, not a sweep
+    uneven = diff.replace("+var v any\n", "+var v any\n+var w any\n")
+    assert find_replacement(uneven) is None
+    two = diff.replace("+var v any", "+var v int")
+    assert find_replacement(two) is None  # two different replacements: not mechanical

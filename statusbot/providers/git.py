@@ -3,7 +3,9 @@
 # Processes per repository: `git for-each-ref` (branches, the default branch, the checked-out
 # one), `git config` (origin's URL, for links), one `git log` (every branch, numstat, --source),
 # and, only when branches other than the default one hold commits of the window, one
-# `git rev-list` of the default branch to learn which commits it holds.
+# `git rev-list` of the default branch to learn which commits it holds; and, only when a
+# commit looks like one mechanical replacement (every file's added lines equal its deleted
+# lines, in several files), one `git show -U0` of at most MAX_REPLACE_CHECKS such commits.
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ _GITHUB = re.compile(r"github\.com[:/]+([^/\s]+)/([^/\s]+?)(?:\.git)?/?$")
 _TRAILER = re.compile(r"(?mi)^Generated-by:\s*statusbot\s*$")
 PAGES_SUBJECT = "statusbot:"  # Pages commits made before the Generated-by trailer
 TIMEOUT = 120.0
+MAX_REPLACE_CHECKS = 3  # diffs read per repository and day, at most
+MAX_REPLACE_LINES = 2000  # a candidate's changed lines, at most: bounds the diff's size
+MAX_DIFF_BYTES = 1_000_000  # a larger diff output is not read for replacements
+MIN_REPLACE_FILES = 2
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,7 @@ def _repo_commits(
         )
     off_default = any(_branch_name(r[5]) != refs.name for r in rows)
     on_default = _default_members(git, refs, since) if off_default else None
+    replaced = _replacements(git, rows)
     result = []
     for sha, parents, author, email, authored, source, subject, body, stats in rows:
         default = on_default is None or sha in on_default
@@ -144,9 +152,102 @@ def _repo_commits(
                 files=_numstat(stats),
                 on_default=default,
                 body=body.strip(),
+                replacement=replaced.get(sha),
             )
         )
     return result, failures
+
+
+def _replacements(git: Git, rows: list[tuple]) -> dict[str, tuple[str, str, int, int]]:
+    """Return the commits that are one mechanical replacement: {sha: (old, new, times, files)}.
+
+    Only commits whose numstat says every text file gained as many lines as it lost, in
+    MIN_REPLACE_FILES or more files, are candidates; the largest MAX_REPLACE_CHECKS of them
+    are read with one `git show -U0`.
+    """
+    candidates = []
+    for sha, parents, *_rest, stats in rows:
+        files = _numstat(stats)
+        text = [f for f in files if f.added is not None]
+        lines = sum(f.added or 0 for f in text)
+        even = all(f.added == f.deleted and f.added for f in text)
+        single = len(parents.split()) <= 1
+        if single and len(text) >= MIN_REPLACE_FILES and even and lines <= MAX_REPLACE_LINES:
+            candidates.append((-lines, sha))
+    if not candidates:
+        return {}
+    shas = [sha for _lines, sha in sorted(candidates)[:MAX_REPLACE_CHECKS]]
+    args = ["show", "--no-color", "--no-ext-diff", "--no-renames", "-U0", "--format=%x1e%H"]
+    try:
+        out = git.run(*args, *shas, "--", timeout=TIMEOUT).stdout
+    except GitError as exc:  # the page still shows the commits, without the wording
+        log.warning("git show for replacements: %s", _one_line(exc))
+        return {}
+    if len(out) > MAX_DIFF_BYTES:
+        return {}
+    found = {}
+    for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
+        sha, _, diff = record.partition("\n")
+        replacement = find_replacement(diff)
+        if replacement is not None:
+            found[sha.strip()] = replacement
+    return found
+
+
+def find_replacement(diff: str) -> tuple[str, str, int, int] | None:
+    """Return (old, new, times, files) when one replacement explains every changed line.
+
+    Each removed line is paired with the added line at the same place in its hunk; the pair's
+    difference, widened to whole words, is the replacement it made.
+    """
+    pairs: list[tuple[str, str, str]] = []  # (file, removed, added)
+    file, removed, added = "", [], []  # type: ignore[var-annotated]
+
+    def flush() -> bool:
+        if len(removed) != len(added):
+            return False
+        pairs.extend((file, r, a) for r, a in zip(removed, added, strict=True))
+        removed.clear()
+        added.clear()
+        return True
+
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            file = line[6:] if line.startswith("+++ b/") else line[4:]
+        elif line.startswith("@@") or line.startswith("diff "):
+            if not flush():
+                return None
+        elif line.startswith("-") and not line.startswith("--- "):
+            removed.append(line[1:])
+        elif line.startswith("+"):
+            added.append(line[1:])
+    if not flush() or not pairs:
+        return None
+    # A line with two replacements gives a longer token; the shortest one that explains
+    # every pair is the replacement.
+    tokens = sorted({_token(r, a) for _f, r, a in pairs}, key=lambda t: (len(t[0]), t))
+    for old, new in tokens[:5]:
+        if old and new and all(r.replace(old, new) == a for _f, r, a in pairs):
+            files = {f for f, _r, _a in pairs}
+            if len(files) < MIN_REPLACE_FILES:
+                return None
+            return old, new, sum(r.count(old) for _f, r, _a in pairs), len(files)
+    return None
+
+
+def _token(removed: str, added: str) -> tuple[str, str]:
+    """Return what differs between two lines, widened to whole words on both sides."""
+    start = 0
+    while start < min(len(removed), len(added)) and removed[start] == added[start]:
+        start += 1
+    end = 0
+    while end < min(len(removed), len(added)) - start and removed[-1 - end] == added[-1 - end]:
+        end += 1
+    while start and _WORD.match(removed[start - 1]) and _WORD.match(added[start - 1]):
+        start -= 1
+    while end and _WORD.match(removed[-end]) and _WORD.match(added[-end]):
+        end -= 1
+    return removed[start : len(removed) - end], added[start : len(added) - end]
 
 
 def _refs(git: Git) -> _Refs:
