@@ -13,7 +13,10 @@ as github.com's does at its edges: a `repo:` qualifier naming a repository that 
 fails the whole search with 422, and at most 1,000 results are given (`total_count` says how
 many matched; a page past the 1,000th result is a 422).
 It counts requests per bucket; a 304 costs nothing of the core bucket, as on GitHub. Searches
-are always counted (we do not assume GitHub lets a revalidated search go free).
+are always counted (we do not assume GitHub lets a revalidated search go free). With
+`search_window=60` the search bucket is GitHub's: `search_limit` requests a minute, the window
+starting at its first search (on the server's `clock`, which a benchmark may drive by hand), and
+`search_times` keeps each counted search's moment for per-minute figures.
 
 Samples lack two endpoints: pull request reviews and GET /repos/{owner}/{repo} take their shape
 from the GitHub REST documentation (a review: id, user, body, state, submitted_at, commit_id...;
@@ -32,7 +35,7 @@ import shlex
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -138,10 +141,33 @@ class Failure:
     delay: float = 0.0
 
 
+class FakeClock:
+    """Epoch seconds that move only when told to, or when the provider waits (its `sleep`)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        """Return the clock's moment."""
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Wait without waiting: move the clock on."""
+        self.now += seconds
+
+
 class FakeGitHub:
     """The server's data, counters and failure rules; `base_url` is its API root."""
 
-    def __init__(self, token: str = TOKEN, core_limit: int = 5000, search_limit: int = 30) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        core_limit: int = 5000,
+        search_limit: int = 30,
+        *,
+        search_window: float | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         from conftest import require_shared  # without ../shared: skip here, fail in CI
 
         require_shared("github-api-samples")
@@ -158,7 +184,11 @@ class FakeGitHub:
         self.log: list[tuple[str, int]] = []  # (path?query, status)
         self.failures: list[Failure] = []
         self.delay = 0.0
-        self.reset_at = int(time.time()) + 3600
+        self.clock = clock
+        self.reset_at = int(clock()) + 3600
+        self.search_window = search_window  # seconds; None: one window as long as core's
+        self.search_reset: float | None = None  # when the current search window ends
+        self.search_times: list[float] = []  # the clock at each counted search
         self.lock = threading.Lock()
         self.base_url = ""
         self.scopes: str | None = None  # X-OAuth-Scopes of a classic token; None: fine-grained
@@ -271,6 +301,7 @@ class FakeGitHub:
         if path == "/rate_limit":
             return self._rate_limit()
         with self.lock:
+            self._roll_window()
             exhausted = self.used[bucket] >= self.limits[bucket]
         if exhausted:  # answered outside the lock: _finish takes it again
             body = {
@@ -300,6 +331,20 @@ class FakeGitHub:
             return self._finish(bucket, 304, None, extra, count=bucket == "search")
         return self._finish(bucket, 200, text, extra)
 
+    def _roll_window(self) -> None:
+        """Start a new search window when the last one is over (GitHub's per-minute limit)."""
+        if self.search_window is None:
+            return
+        now = self.clock()
+        if self.search_reset is None or now >= self.search_reset:
+            self.used["search"] = 0
+            self.search_reset = now + self.search_window
+
+    def _reset_of(self, bucket: str) -> int:
+        if bucket == "search" and self.search_reset is not None:
+            return int(self.search_reset) + 1  # GitHub's reset is a whole second, rounded up
+        return self.reset_at
+
     def _injected(self, path: str) -> Failure | None:
         for failure in self.failures:
             if failure.match in path and failure.times > 0:
@@ -313,12 +358,14 @@ class FakeGitHub:
         with self.lock:
             if count and status != 401:
                 self.used[bucket] += 1
+                if bucket == "search":
+                    self.search_times.append(self.clock())
             left = max(0, self.limits[bucket] - self.used[bucket])
             out = {
                 "Content-Type": "application/json; charset=utf-8",
                 "X-RateLimit-Limit": str(self.limits[bucket]),
                 "X-RateLimit-Remaining": str(left),
-                "X-RateLimit-Reset": str(self.reset_at),
+                "X-RateLimit-Reset": str(self._reset_of(bucket)),
                 "X-RateLimit-Used": str(self.used[bucket]),
                 "X-RateLimit-Resource": bucket,
                 **({"X-OAuth-Scopes": self.scopes} if self.scopes is not None else {}),
@@ -740,7 +787,7 @@ class FakeGitHub:
                 limit=self.limits[bucket],
                 used=self.used[bucket],
                 remaining=left,
-                reset=self.reset_at,
+                reset=self._reset_of(bucket),
             )
         body["rate"] = body["resources"]["core"]
         return self._finish("core", 200, body, {}, count=False)

@@ -51,7 +51,7 @@ from statusbot.secrets import github_token
 from statusbot.store import Store
 
 if TYPE_CHECKING:
-    from statusbot.http_cache import CachingAdapter, Stats
+    from statusbot.http_cache import CachingAdapter, Clock, Stats
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -146,9 +146,12 @@ def collect_github(
     *,
     backoff: float = 0.5,
     allow_private: bool = False,
+    clock: Clock | None = None,
 ) -> GitHubFacts:
     """Collect the day's GitHub facts; what fails comes from the last known ones, marked stale."""
-    from statusbot.http_cache import CACHE, CachingAdapter, pruned
+    from statusbot.http_cache import CACHE, CachingAdapter, Clock, pruned
+
+    clock = clock or Clock()
 
     base = api_url(settings)
     state = store.load_json(STATE)
@@ -158,6 +161,9 @@ def collect_github(
         day=now.date().isoformat(),
         budget=settings.time_budget,
         backoff=backoff,
+        clock=clock.monotonic,
+        sleep=clock.sleep,
+        wall=clock.wall,
     )
     client = _client(base, token, adapter)
     record = (state.get("days") or {}).get(day.isoformat())
@@ -250,41 +256,58 @@ class Collector:
         self.oldest_fetch: datetime | None = None
         self.halted: dict[str, str] = {}  # bucket -> why no more requests go there this cycle
         self.answered = 0  # requests (or whole lists) answered and validated
+        self.ci_read: dict[tuple[str, str], tuple[str | None, list[str]]] = {}  # this cycle's
 
     # ---- the cycle --------------------------------------------------------------------------
     def run(self, people: tuple[Person, ...]) -> GitHubFacts:
         """Search, refresh what changed, and return the day's facts."""
         facts = GitHubFacts()
+        logins = [p.github or "" for p in people]
+        team = {login.lower() for login in logins}
         seen: set[str] = set()
         lost_authors: list[str] = []
         lost_reviewers: list[str] = []
-        for person in people:
-            login = person.github or ""
-            for kind in ("authored", "reviewed", "waiting"):
-                lost = lost_reviewers if kind == "reviewed" else lost_authors
-                try:
-                    items, whole_answer = self._search(self._query(kind, login))
-                except Failed as failed:
-                    lost.append(login)
-                    self._lost(failed.reason)
+        for kind, login in self._searches(logins):
+            who = [login] if login else logins
+            lost = {
+                "authored": (lost_authors,),
+                "reviewed": (lost_reviewers,),
+                "waiting": (lost_authors,),
+                "team": (lost_authors, lost_reviewers),
+            }[kind]
+            try:
+                items, whole_answer = self._search(self._query(kind, login))
+            except Failed as failed:
+                for logins_lost in lost:
+                    logins_lost += who
+                self._lost(failed.reason)
+                continue
+            if not whole_answer:  # what search left out comes from the day's record
+                for logins_lost in lost:
+                    logins_lost += who
+            reviewers = {w.lower() for w in who} if kind in ("reviewed", "team") else set()
+            for item in items:
+                key = f"{item.repo}#{item.number}"
+                ours = item.author.lower() in team
+                if kind == "waiting":  # old and idle: the search item says all we show
+                    if ours and key not in seen:
+                        pr = self._from_item(item, waiting=True)
+                        if pr is not None:
+                            seen.add(key)
+                            facts.pull_requests.append(pr)
                     continue
-                if not whole_answer:  # what search left out comes from the day's record
-                    lost.append(login)
-                for item in items:
-                    key = f"{item.repo}#{item.number}"
-                    if kind == "waiting":  # old and idle: the search item says all we show
-                        if key not in seen:
-                            pr = self._from_item(item, waiting=True)
-                            if pr is not None:
-                                seen.add(key)
-                                facts.pull_requests.append(pr)
-                        continue
+                if ours:
                     pr, reviews = self._pull(item)
-                    if kind == "reviewed":
-                        facts.reviews += [r for r in reviews if r.reviewer.lower() == login.lower()]
-                    elif pr is not None and key not in seen:
+                    if kind != "reviewed" and pr is not None and key not in seen:
                         seen.add(key)
                         facts.pull_requests.append(self._with_ci(key, pr))
+                else:  # someone else's pull request: only the team's reviews of it count
+                    reviews = self._reviews_only(item)
+                facts.reviews += [
+                    r
+                    for r in reviews
+                    if r.reviewer.lower() in reviewers and r.reviewer.lower() != r.author.lower()
+                ]
         facts.pull_requests += self._known_pulls(lost_authors, seen)
         facts.reviews += self._known("reviews", Review, "reviewer", lost_reviewers)
         facts.reviews = sorted(
@@ -353,21 +376,34 @@ class Collector:
         return self.client.get_repo(name)  # lazy: no request
 
     # ---- search -----------------------------------------------------------------------------
-    def _query(self, kind: str, login: str) -> Query:
+    def _searches(self, logins: list[str]) -> list[tuple[str, str | None]]:
+        """Return the cycle's searches: (kind, login), or (kind, None) for the whole team.
+
+        With `github.repos` and two or more people, two searches serve any team: every pull
+        request of those repositories updated in the window (the team's are kept, and the
+        team's reviews read from the others), and the ready ones waiting long. GitHub allows 30
+        searches a minute; three per person would spend them at ten people.
+        """
+        if self.settings.repos and len(logins) > 1:
+            return [("team", None), ("waiting", None)]
+        return [(kind, login) for login in logins for kind in ("authored", "reviewed", "waiting")]
+
+    def _query(self, kind: str, login: str | None) -> Query:
         s = self.settings
         exclude = [f"-repo:{r}" for r in s.exclude_repos]
         exclude += [f'-label:"{label}"' for label in s.exclude_labels]
         scope = {"repos": s.repos, "orgs": s.orgs, "exclude": " ".join(exclude)}
-        if kind == "authored":
+        author = f" author:{login}" if login else ""
+        whose = f"{login}'s" if login else "the team's"
+        if kind == "team":
+            terms, label = "is:pr", "the pull requests of github.repos"
+        elif kind == "authored":
             terms, label = f"is:pr author:{login}", f"{login}'s pull requests"
         elif kind == "reviewed":
             terms, label = f"is:pr reviewed-by:{login} -author:{login}", f"{login}'s reviews"
         else:
-            terms = (
-                f"is:pr is:open draft:false author:{login} -review:approved "
-                "-review:changes_requested"
-            )
-            label = f"{login}'s pull requests waiting for review"
+            terms = f"is:pr is:open draft:false{author} -review:approved -review:changes_requested"
+            label = f"{whose} pull requests waiting for review"
             cutoff = self.day - timedelta(days=s.stale_review_days)
             hi = datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)
             return Query(label, terms, "created", None, hi, **scope)  # type: ignore[arg-type]
@@ -413,6 +449,8 @@ class Collector:
         """Return a PR's details: stored ones when unchanged, else one GET plus its reviews."""
         key = f"{item.repo}#{item.number}"
         stored = self.pulls.get(key)
+        if stored and "pr" not in stored:  # only its reviews were read (not the team's then)
+            stored = None
         if stored and stored.get("updated_at") == item.updated_at:
             return from_json(PullRequest, stored["pr"]), self._in_day(_reviews(stored))
 
@@ -452,6 +490,36 @@ class Collector:
         known = [r for r in self._record("reviews", Review) if (r.repo, r.number) == _split(key)]
         self._lost(failed.reason, "" if failed.halted else key)
         return self._from_item(item), known
+
+    def _reviews_only(self, item: SearchItem) -> list[Review]:
+        """Return the day's reviews of someone else's PR: its review list only, no details."""
+        key = f"{item.repo}#{item.number}"
+        stored = self.pulls.get(key)
+        if stored and stored.get("updated_at") == item.updated_at:
+            return self._in_day(_reviews(stored))
+        pr = self._from_item(item)  # what the search item carries is all a review line needs
+        if pr is None:
+            return []
+
+        def fetch() -> list[tuple[str, str | None, datetime | None]]:
+            pull = self._repo(item.repo).get_pull(item.number)  # lazy: no GET of the details
+            return [shapes.review(_data(r)) for r in pull.get_reviews()]
+
+        try:
+            found = self._ask("core", fetch)
+        except Failed as failed:
+            if stored:
+                self._kept("" if failed.halted else key, failed.reason, _time(stored["fetched_at"]))
+                return self._in_day(_reviews(stored))
+            self._lost(failed.reason, "" if failed.halted else key)
+            return [r for r in self._record("reviews", Review) if (r.repo, r.number) == _split(key)]
+        _pr, reviews = _with_reviews(pr, found)
+        self.pulls[key] = {
+            "updated_at": item.updated_at,
+            "fetched_at": self.now.isoformat(),
+            "reviews": [to_json(r) for r in reviews],
+        }
+        return self._in_day(reviews)
 
     def _from_item(self, item: SearchItem, waiting: bool = False) -> PullRequest | None:
         """Return a PR as its search item shows it (no detail GETs); None when held back."""
@@ -521,6 +589,13 @@ class Collector:
         )
 
     def _ci(self, repo: str, sha: str) -> tuple[str | None, list[str]]:
+        """Return a head commit's CI, asked once a cycle however many pull requests share it."""
+        if (repo, sha) not in self.ci_read:
+            self.ci_read[(repo, sha)] = self._read_ci(repo, sha)
+        state, failing = self.ci_read[(repo, sha)]
+        return state, list(failing)
+
+    def _read_ci(self, repo: str, sha: str) -> tuple[str | None, list[str]]:
         """Combine check runs and commit statuses into passing, failing (with names) or pending."""
         try:
             commit = self._ask("core", lambda: self._repo(repo).get_commit(sha))
