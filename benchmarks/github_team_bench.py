@@ -32,7 +32,7 @@ from github_server import TOKEN, FakeClock, FakeGitHub  # noqa: E402
 from statusbot.config import GitHubSettings  # noqa: E402
 from statusbot.model import Person  # noqa: E402
 from statusbot.providers.github import collect_github  # noqa: E402
-from statusbot.state import Store  # noqa: E402
+from statusbot.store import Store  # noqa: E402
 
 DAY = date(2026, 2, 8)
 START = datetime(2026, 2, 8, tzinfo=UTC)

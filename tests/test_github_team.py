@@ -12,7 +12,7 @@ from statusbot.config import GitHubSettings
 from statusbot.http_cache import Clock
 from statusbot.model import Person
 from statusbot.providers.github import GitHubFacts, collect_github
-from statusbot.state import Store
+from statusbot.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import github_bench
