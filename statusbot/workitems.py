@@ -331,12 +331,13 @@ def group_commits(
     }
     pr_by_sha = {p.head_sha: p for p in pulls if p.head_sha}
     pr_by_number = {(_short(p.repo), p.number): p for p in pulls}
+    pr_by_member = pull_members(commits, pr_by_sha, pr_by_number)
     many_repos = len({c.repo for c in commits}) > 1
     for commit in commits:
         person = _person(commit, people)
         repo = commit.repo
         branch = commit.branches[0] if commit.branches else None
-        key, make = _key(commit, branch, pr_by_branch, pr_by_sha, pr_by_number)
+        key, make = _key(commit, branch, pr_by_branch, pr_by_member, pr_by_number)
         full = (person or "", repo, *key)
         group = groups.get(full)
         if group is None:
@@ -350,11 +351,56 @@ def group_commits(
     return items
 
 
+def pull_members(
+    commits: Sequence[Commit],
+    pr_by_sha: Mapping[str, PullRequest],
+    pr_by_number: Mapping[tuple[str, int], PullRequest],
+) -> dict[str, PullRequest]:
+    """Return {sha: pull request} for the day's commits that a pull request holds.
+
+    Once merged with a merge commit, a pull request's commits are on the default branch: they
+    are the ones its "Merge pull request #N" commit brought in (reachable from its other
+    parents, not from its first). Its head commit and, up to the pull request's commit count,
+    that commit's first-parent ancestors are its commits too (a fast-forward or an open pull
+    request whose branch has another name here). Only the day's commits are walked.
+    """
+    by_sha = {c.sha: c for c in commits}
+
+    def reach(starts: Iterable[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = [s for s in starts if s in by_sha]
+        while todo:
+            sha = todo.pop()
+            if sha not in seen:
+                seen.add(sha)
+                todo += [p for p in by_sha[sha].parents if p in by_sha]
+        return seen
+
+    members: dict[str, PullRequest] = {}
+    for commit in commits:
+        merged = _PR_MERGE.match(commit.summary)
+        pull = pr_by_number.get((commit.repo, int(merged.group(1)))) if merged else None
+        if pull is not None and commit.is_merge and len(commit.parents) > 1:
+            brought = reach(commit.parents[1:]) - reach(commit.parents[:1])
+            for sha in brought:
+                members.setdefault(sha, pull)
+    for sha, pull in pr_by_sha.items():
+        walked = 0
+        while sha in by_sha and walked < max(pull.commits or 1, 1):
+            commit = by_sha[sha]
+            if commit.is_merge:
+                break
+            members.setdefault(sha, pull)
+            walked += 1
+            sha = commit.parents[0] if commit.parents else ""
+    return members
+
+
 def _key(
     commit: Commit,
     branch: str | None,
     pr_by_branch: Mapping[tuple[str, str | None], PullRequest],
-    pr_by_sha: dict[str, PullRequest],
+    pr_by_member: dict[str, PullRequest],
     pr_by_number: dict[tuple[str, int], PullRequest],
 ) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Return the grouping key of one commit and the fields of its group."""
@@ -365,7 +411,7 @@ def _key(
     default = on_default(commit)
     if pull is None and not default:
         pull = pr_by_branch.get((commit.repo, branch))
-    pull = pull or pr_by_sha.get(commit.sha)
+    pull = pull or pr_by_member.get(commit.sha)
     if pull is not None:
         make = {"kind": "pull_request", "title": pull.title, "area": None, "pull": pull}
         return ("pr", str(pull.number)), make

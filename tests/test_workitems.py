@@ -354,3 +354,61 @@ def test_the_shortest_token_that_explains_every_line_is_the_replacement():
     assert find_replacement(uneven) is None
     two = diff.replace("+var v any", "+var v int")
     assert find_replacement(two) is None  # two different replacements: not mechanical
+
+
+def test_a_pull_request_merged_today_takes_the_commits_its_merge_brought_in(tmp_path):
+    """Merged with a merge commit, a PR's commits are on the default branch: still the PR's."""
+    from conftest import commit, git, make_repo
+
+    from statusbot.providers.git import collect_commits
+
+    repo = make_repo(tmp_path / "app")
+    commit(repo, "Start", AT - timedelta(days=3), filename="x.py")
+    git(repo, "checkout", "-q", "-b", "retries")
+    for n in range(3):
+        commit(repo, f"Retry step {n}", AT + timedelta(minutes=n), filename=f"r{n}.py")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, "Tidy the readme", AT + timedelta(minutes=5), filename="README.md")
+    stamp = (AT + timedelta(minutes=10)).isoformat()
+    env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #12 from dev1/retries",
+        "retries", env=env)  # fmt: skip
+    git(repo, "branch", "-q", "-D", "retries")  # GitHub deleted the head branch
+    commits, failures = collect_commits([repo], ME, AT - timedelta(hours=1), AT + timedelta(1))
+    assert failures == [] and len(commits) == 5
+    assert all(c.on_default for c in commits)
+    pr = PullRequest("acme/app", 12, "Retry provisioning", "https://e.x/12", "merged", False,
+                     "dev1", commits=3)  # fmt: skip
+    items = group_commits(commits, (pr,), ME)
+    (pull,) = [i for i in items if i.kind == "pull_request"]
+    assert (pull.size.commits, pull.size.merges) == (3, 1)
+    assert [(i.kind, i.size.commits) for i in items if i is not pull] == [("docs", 1)]
+
+
+def test_a_pull_requests_head_commit_brings_its_first_parent_chain_up_to_its_count():
+    def chained(n: int, subject: str, parent: int | None) -> Commit:
+        parents = (f"{parent:040x}",) if parent is not None else ()
+        return Commit(**{**c(n, subject).__dict__, "parents": parents})
+
+    day = (chained(1, "Tidy", None), chained(2, "Step a", 1), chained(3, "Step b", 2))
+    pr = PullRequest("acme/app", 7, "Steps", None, "merged", False, "dev1", commits=2,
+                     head_sha=f"{3:040x}")  # fmt: skip
+    items = group_commits(day, (pr,), ME)
+    assert sorted((i.kind, i.size.commits) for i in items) == [("area", 1), ("pull_request", 2)]
+
+
+def test_dependency_updates_are_recognised_by_bot_scope_or_wording():
+    bumps = (
+        c(1, "Update dependency pytest to v8", author=("renovate[bot]", "bot@renovateapp.com")),
+        c(2, "chore(deps): bump lodash from 4.17.20 to 4.17.21", (("package.json", 1, 1),)),
+        c(3, "build(deps-dev): bump black", (("requirements-dev.txt", 1, 1),)),
+        c(4, "Update dependency react to v18"),
+        c(5, "Bump requests from 2.30 to 2.31"),
+        c(6, "Tweak", (("go.mod", 1, 1), ("go.sum", 4, 4))),
+    )
+    for bump in bumps:
+        (item,) = group_commits([bump], (), ME)
+        assert item.kind == "dependencies", bump.summary
+        assert item.line.startswith("Updated dependencies on main: "), item.line
+    (item,) = group_commits(bumps, (), ME)
+    assert item.size.commits == 6 and item.size.apart_files == 1  # go.sum counted apart
