@@ -163,6 +163,37 @@ _PLAIN_VERBS = ("Added", "Fixed", "Updated")  # "Removed tests" would say they a
 _SUPPORT_VERBS = {"docs": _PLAIN_VERBS, "ci": _PLAIN_VERBS, "tests": (*_PLAIN_VERBS, "Refactored")}
 
 
+# Imperative verbs that start commit subjects, and their past tense for the page.
+_PAST = {
+    "add": "added", "adjust": "adjusted", "allow": "allowed", "avoid": "avoided",
+    "build": "built", "bump": "bumped", "cache": "cached", "call": "called",
+    "change": "changed", "check": "checked", "clean": "cleaned", "convert": "converted",
+    "correct": "corrected", "create": "created", "delete": "deleted", "disable": "disabled",
+    "display": "displayed", "document": "documented", "drop": "dropped", "enable": "enabled",
+    "ensure": "ensured", "exclude": "excluded", "expose": "exposed", "extend": "extended",
+    "extract": "extracted", "fill": "filled", "fix": "fixed", "format": "formatted",
+    "generate": "generated", "get": "got", "handle": "handled", "ignore": "ignored",
+    "implement": "implemented", "improve": "improved", "include": "included",
+    "initialize": "initialized", "install": "installed", "introduce": "introduced",
+    "keep": "kept", "log": "logged", "make": "made", "merge": "merged", "modify": "modified",
+    "move": "moved", "parse": "parsed", "pin": "pinned", "prepare": "prepared",
+    "print": "printed", "raise": "raised", "refactor": "refactored", "reformat": "reformatted",
+    "release": "released", "remove": "removed", "rename": "renamed", "reorganize":
+    "reorganized", "repin": "repinned", "replace": "replaced", "request": "requested",
+    "restore": "restored", "restructure": "restructured", "return": "returned",
+    "revert": "reverted", "rewrite": "rewrote", "run": "ran", "separate": "separated",
+    "set": "set", "show": "showed", "simplify": "simplified", "skip": "skipped",
+    "sort": "sorted", "split": "split", "start": "started", "stop": "stopped",
+    "store": "stored", "support": "supported", "switch": "switched", "test": "tested",
+    "tidy": "tidied", "trim": "trimmed", "try": "tried", "tweak": "tweaked", "undo": "undid",
+    "update": "updated", "upgrade": "upgraded", "use": "used", "validate": "validated",
+    "write": "wrote",
+}  # fmt: skip
+_PAST_FORMS = frozenset(_PAST.values())
+# Kinds whose one commit is said by its own subject, where the work was after it.
+_SAID_ALONE = ("area", "docs", "ci", "tests")
+
+
 @dataclass
 class _Group:
     """Commits gathered under one key before they become a WorkItem."""
@@ -538,16 +569,86 @@ def _line(
         about = f"branch {title}"
         where = where.replace(f" on {md.text(group.branch or '', 80)}", "", 1)
     counts = size_text(size, _compare_url(work))
-    subjects = _subjects(work, group.kind in ("area",))
+    headline = f"{verb} {about}{where}"
+    raw = _subjects(work, group.kind in ("area",))
+    subjects = _without(verb, [said(s) for s in raw])
+    if len(work) == 1 and group.kind in _SAID_ALONE and _past_of(raw[0]):
+        # One commit says what it did: "Fixed pep8 styling in pycobertura on master (...)".
+        alone = said(raw[0], first=True)
+        place = _in(group, title)
+        # "Filled README.md" says where already: not "Filled README.md in README.md"
+        stems = [p.rsplit("/", 1)[-1].split(".", 1)[0] for p in place.lower().split(", ")]
+        named = any(len(n) > 2 and n in md.text(alone, 200).lower()[1:] for n in stems)
+        inside = "" if named else f" in {place}"
+        line = f"{md.text(alone, 200)}{inside}{where} ({counts})"
+        if len(line) <= MAX_LINE:
+            return line, headline
     for shown in range(min(MAX_SUBJECTS, len(subjects)), -1, -1):
         listed = "; ".join(md.text(s, 100) for s in subjects[:shown])
         more = len(work) - shown
-        tail = f"; and {more} more" if shown and more > 0 else ""
+        tail = f"; and {_plural(more, 'more commit')}" if shown and more > 0 else ""
         body = f": {listed}{tail}" if shown else ""
-        line = f"{verb} {about}{where}{body} ({counts})"
+        line = f"{headline}{body} ({counts})"
         if len(line) <= MAX_LINE:
             break
-    return line, f"{verb} {about}{where}"
+    return line, headline
+
+
+def _without(verb: str, clauses: list[str]) -> list[str]:
+    """Return the listed clauses without the verb the headline says, when each shown one has it.
+
+    "Removed mkdocs/themes: Bootstrap theme; Cerulean theme", not "removed Bootstrap theme;
+    removed Cerulean theme"; a list of mixed verbs, or a headline of two ("Added and fixed"),
+    keeps every clause's verb.
+    """
+    lead = verb.lower() + " "
+    shown = clauses[:MAX_SUBJECTS]
+    if len(shown) < 2 or not all(c.startswith(lead) and len(c) > len(lead) for c in shown):
+        return clauses
+    return [c.removeprefix(lead) for c in clauses]
+
+
+def _in(group: _Group, title: str) -> str:
+    """Return where a one-commit item's work was: its area, its doc files, CI, tests."""
+    if group.kind == "docs":
+        paths = sorted(
+            {f.path for c in group.commits for f in c.files if file_kind(f.path) == "docs"}
+        )
+        return ", ".join(md.text(p, 80) for p in paths) if 1 <= len(paths) <= 2 else "documentation"
+    return title
+
+
+def _past_of(subject: str) -> str | None:
+    """Return the past tense of a subject's leading imperative verb ("Add" -> "added")."""
+    word, _, rest = subject.partition(" ")
+    word = word.lower()
+    if not word.isalpha() or not rest or rest[:1].isdigit():  # "Change 2" names a change
+        return None
+    if word.endswith("ing") and word not in _PAST:  # "Fixing x", "Filling x", "Making x"
+        for stem in (word[:-3], word[:-3] + "e", word[:-4]):
+            if stem in _PAST:
+                return _PAST[stem]
+    return _PAST.get(word)
+
+
+def said(subject: str, first: bool = False) -> str:
+    """Return a commit subject as a clause of a report: "Add x" -> "added x" ("Added x" first).
+
+    A leading imperative verb takes its past tense; any other first word keeps its case (it may
+    be a name: "Friday work", "Travis: py3.12"); a trailing full stop goes.
+    """
+    text = subject.strip().rstrip(".")
+    word, _, rest = text.partition(" ")
+    past = _past_of(text)
+    if past:
+        word = past
+    elif word.lower() in _PAST_FORMS and word[1:].islower() and rest:  # "Removed x": "removed x"
+        word = word.lower()
+    else:
+        return text
+    if first:
+        word = word[:1].upper() + word[1:]
+    return f"{word} {rest}".strip()
 
 
 def _subjects(work: list[Commit], strip_prefix: bool) -> list[str]:
@@ -648,7 +749,7 @@ def merges_line(merges: Sequence[Commit], branch: str | None, where: str) -> str
         pr = _PR_MERGE.match(commit.summary)
         merged = _BRANCH_MERGE.match(commit.summary)
         if pr:
-            pulls.append(f"#{pr.group(1)} ({pr.group(2)})")
+            pulls.append((pr.group(1), pr.group(2)))
         elif merged and merged.group(1).removeprefix("origin/") in {branch, "main", "master"}:
             dest = _MERGE_INTO.search(commit.summary)
             syncs.append((merged.group(1), dest.group(1) if dest else None))
@@ -658,9 +759,11 @@ def merges_line(merges: Sequence[Commit], branch: str | None, where: str) -> str
             other.append(commit.summary)
     target = where.replace(" on ", " into ", 1)
     parts = []
-    for names, noun in ((pulls, "pull request"), (branches, "branch")):
+    # A "#" inside a line is no markup (a heading starts a line): "#94" stays readable.
+    numbered = [f"#{n} ({md.text(b, 80)})" for n, b in pulls]
+    for names, noun in ((numbered, "pull request"), ([md.text(b, 80) for b in branches], "branch")):
         if names:
-            shown = _join([md.text(n, 80) for n in names[:MAX_SUBJECTS]], len(names))
+            shown = _join(names[:MAX_SUBJECTS], len(names))
             plural = noun + ("es" if noun == "branch" else "s")
             parts.append(f"{noun if len(names) == 1 else plural} {shown}")
     if other:
