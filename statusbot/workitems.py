@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from statusbot import markup as md
@@ -210,6 +211,7 @@ class _Group:
     replacement: tuple[str, str] | None = None  # one mechanical (old, new) replacement
 
 
+@lru_cache(maxsize=16384)  # a path is judged once a run: a busy day asks 5 times a file
 def apart(path: str) -> bool:
     """Return True for a lock, vendored or generated file, counted apart from real work."""
     lower = path.lower()
@@ -395,6 +397,8 @@ def pull_members(
     that commit's first-parent ancestors are its commits too (a fast-forward or an open pull
     request whose branch has another name here). Only the day's commits are walked.
     """
+    if not pr_by_sha and not pr_by_number:
+        return {}
     by_sha = {c.sha: c for c in commits}
 
     def reach(starts: Iterable[str]) -> set[str]:
@@ -570,7 +574,7 @@ def _line(
         where = where.replace(f" on {md.text(group.branch or '', 80)}", "", 1)
     counts = size_text(size, _compare_url(work))
     headline = f"{verb} {about}{where}"
-    raw = _subjects(work, group.kind in ("area",))
+    raw = _subjects(work, group.kind in ("area",), MAX_SUBJECTS)  # the most a bullet shows
     subjects = _without(verb, [said(s) for s in raw])
     if len(work) == 1 and group.kind in _SAID_ALONE and _past_of(raw[0]):
         # One commit says what it did: "Fixed pep8 styling in pycobertura on master (...)".
@@ -651,11 +655,11 @@ def said(subject: str, first: bool = False) -> str:
     return f"{word} {rest}".strip()
 
 
-def _subjects(work: list[Commit], strip_prefix: bool) -> list[str]:
+def _subjects(work: list[Commit], strip_prefix: bool, limit: int | None = None) -> list[str]:
     """Return the most telling subjects (most changed lines first), without area prefixes."""
     ranked = sorted(work, key=lambda c: (-size_of([c]).lines, c.authored_at))
     out = []
-    for commit in ranked:
+    for commit in ranked[:limit]:
         _ctype, prefix, rest = prefix_of(commit.summary)
         text = rest if (prefix or _ctype) and strip_prefix else commit.summary.strip()
         out.append(text or "(no message)")
