@@ -722,8 +722,14 @@ def _also(rest: list[WorkItem]) -> WorkItem:
     for item in rest:
         size = size + item.size
     titles = [i.title for i in rest]
-    shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
-    line = f"Also: {shown} ({size_text(size)})"
+    counts = size_text(size)
+    for n in range(min(6, len(titles)), 0, -1):  # as many titles as fit in MAX_LINE
+        more = f" and {len(titles) - n} more" if len(titles) > n else ""
+        line = f"Also: {', '.join(titles[:n])}{more} ({counts})"
+        if len(line) <= MAX_LINE:
+            break
+    else:
+        line = f"Also: {_plural(len(titles), 'smaller item')} ({counts})"
     evidence = tuple(e for i in rest for e in i.evidence)
     return WorkItem(
         kind="other", title="also", line=line, evidence=evidence, size=size, headline="Also"

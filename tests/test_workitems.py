@@ -445,3 +445,23 @@ def test_subjects_read_as_a_report_not_as_a_commit_log():
     assert alone == "Fixed pep8 styling in pycobertura on main (1 commit, +2/−2 lines in 1 file)"
     readme = line_of(c(1, "Filling README.md", (("README.md", 21, 1),)))
     assert readme == "Filled README.md on main (1 commit, +21/−1 lines in 1 file)"
+
+
+def test_the_also_bullet_stays_short_with_long_titles_and_keeps_every_count():
+    commits = [
+        c(n, f"Work {n}", ((f"x{n}.py", 5, 1),), branch=f"feature/{'very-long-name-' * 6}{n}",
+          default=False)
+        for n in range(20)
+    ]  # fmt: skip
+    items = group_commits(commits, (), ME)
+    also = items[-1]
+    assert also.line.startswith("Also: ") and len(also.line) <= 400, len(also.line)
+    assert also.line.endswith("(11 commits, +55/−11 lines in 11 files)")
+    assert " more (" in also.line  # the titles left out are counted, not hidden
+    assert sum(i.size.commits for i in items) == 20
+    escaped = [
+        c(n, f"Work {n}", ((f"x{n}.py", 5, 1),), branch=f"f{n}_" + "a_" * 60, default=False)
+        for n in range(12)
+    ]  # each title is 120 characters, 300 and more once its underscores are entities
+    also = group_commits(escaped, (), ME)[-1]
+    assert also.line == "Also: 3 smaller items (3 commits, +15/−3 lines in 3 files)"
