@@ -536,8 +536,11 @@ def _item(group: _Group, many_repos: bool) -> WorkItem:
         line = f"{headline} ({_plural(times, 'replacement')} in {_plural(files, 'file')}, {counts})"
     else:
         verb = verb_of(work, group.kind)
-        title = md.text(_title(group), 120)
-        line, headline = _line(verb, title, group, work, size, where)
+        for limit in (120, 60, 30):  # a title of many entities may need cutting to fit
+            title = md.text(_title(group), limit)
+            line, headline = _line(verb, title, group, work, size, where)
+            if len(line) <= MAX_LINE:
+                break
     return WorkItem(
         kind=group.kind,
         title=title,

@@ -464,4 +464,12 @@ def test_the_also_bullet_stays_short_with_long_titles_and_keeps_every_count():
         for n in range(12)
     ]  # each title is 120 characters, 300 and more once its underscores are entities
     also = group_commits(escaped, (), ME)[-1]
-    assert also.line == "Also: 3 smaller items (3 commits, +15/−3 lines in 3 files)"
+    assert len(also.line) <= 400
+    assert also.line.endswith(" more (3 commits, +15/−3 lines in 3 files)"), also.line
+
+
+def test_a_title_of_many_entities_is_cut_until_its_bullet_fits():
+    branch = "a_" * 60  # 120 characters, 360 once every underscore is an entity
+    (item,) = group_commits([c(1, "Work", branch=branch, default=False)], (), ME)
+    assert len(item.line) <= 400 and item.line.startswith("Worked on branch a&#95;")
+    assert item.line.endswith("a…: Work (1 commit, +10/−2 lines in 1 file)")
