@@ -8,7 +8,7 @@ from statusbot import markup as md
 from statusbot.compose_github import github_items
 from statusbot.compose_metrics import metric_work_items
 from statusbot.config.schema import RiskSettings
-from statusbot.key_effort import key_work
+from statusbot.key_effort import MAX_KEY_EFFORT, key_work
 from statusbot.model import Deployment, Facts, TestSuiteResult, WorkItem
 from statusbot.risk_rules import Risk, evaluate
 from statusbot.workitems import group_commits
@@ -165,7 +165,7 @@ def _deploy_line(deploy: Deployment) -> str:
 def _key_effort(facts: Facts, items: list[WorkItem]) -> str:
     marked = [n for n in facts.notes if n.key_effort]
     if marked:
-        return md.text(marked[-1].text, 500)
+        return md.text(marked[-1].text, MAX_KEY_EFFORT)
     effort = key_work(facts, items)
     if effort:
         return effort

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from statusbot import markup as md
 from statusbot.model import Facts, PullRequest, Review, Size, WorkflowRun, WorkItem
 
+MAX_LINE = 400  # as a work item's bullet (workitems.MAX_LINE)
+
 
 def github_items(facts: Facts) -> list[WorkItem]:
     """Return the Accomplishments items of the day's pull requests, reviews and workflow runs."""
@@ -15,7 +17,10 @@ def github_items(facts: Facts) -> list[WorkItem]:
     label = _labeller(facts)
     items = []
     for pr in facts.pull_requests:
-        line = _pull_line(pr, label, start, end)
+        for limit in (160, 80, 40):  # a title of many entities is cut until the bullet fits
+            line = _pull_line(pr, label, start, end, limit)
+            if not line or len(line) <= MAX_LINE:
+                break
         if line:
             items.append(pull_item(pr, line))
     latest = _latest_reviews(facts.reviews)
@@ -59,27 +64,30 @@ def _labeller(facts: Facts) -> bool:
     return len(repos) > 1
 
 
-def _ref(item: PullRequest | Review, with_repo: bool) -> str:
+def _ref(item: PullRequest | Review, with_repo: bool, limit: int = 160) -> str:
     """Return "[#102](url) for <title>", the reference page's way to name a pull request."""
     label = f"{md.text(item.repo, 80)}#{item.number}" if with_repo else f"#{item.number}"
-    return f"{md.link(label, item.url)} for {md.text(item.title, 160)}"
+    return f"{md.link(label, item.url)} for {md.text(item.title, limit)}"
 
 
 def _within(moment: datetime | None, start: datetime, end: datetime) -> bool:
     return moment is not None and start <= moment < end
 
 
-def _pull_line(pr: PullRequest, with_repo: bool, start: datetime, end: datetime) -> str | None:
+def _pull_line(
+    pr: PullRequest, with_repo: bool, start: datetime, end: datetime, limit: int = 160
+) -> str | None:
     opened = _within(pr.opened_at, start, end)
+    ref = _ref(pr, with_repo, limit)
     if pr.state == "merged" and _within(pr.merged_at, start, end):
         verb = "Created and merged" if opened else "Merged"
-        return f"{verb} pull request {_ref(pr, with_repo)}{_details(pr, state=False)}"
+        return f"{verb} pull request {ref}{_details(pr, state=False)}"
     if pr.state == "closed" and _within(pr.closed_at, start, end):
-        return f"Closed pull request {_ref(pr, with_repo)} without merging"
+        return f"Closed pull request {ref} without merging"
     if opened:
-        return f"Created pull request {_ref(pr, with_repo)}{_details(pr)}"
+        return f"Created pull request {ref}{_details(pr)}"
     if _within(pr.updated_at, start, end):
-        return f"Updated pull request {_ref(pr, with_repo)}{_details(pr)}"
+        return f"Updated pull request {ref}{_details(pr)}"
     return None  # only here for a risk (waiting for review)
 
 

@@ -58,10 +58,30 @@ def key_work(facts: Facts, items: Sequence[WorkItem]) -> str | None:
             break
         parts.append(phrase)
     if len(parts) == 1:
-        return parts[0][:MAX_KEY_EFFORT]
+        return cut(parts[0], MAX_KEY_EFFORT)
     # "updating and fixing tests, and adding junit": a comma where a part has its own "and"
     last = ", and " if any(" and " in p for p in parts[1:]) else " and "
     return ", ".join(parts[:-1]) + last + parts[-1]
+
+
+def cut(markdown: str, limit: int) -> str:
+    """Return safe markdown cut to about `limit` characters on a space outside any link.
+
+    A cut never splits an entity (they hold no spaces) nor a link: "[#21](url) for x" keeps
+    its link whole or loses it with what follows.
+    """
+    if len(markdown) <= limit:
+        return markdown
+    depth = 0
+    last = 0
+    for n, ch in enumerate(markdown[:limit]):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])" and depth:
+            depth -= 1
+        elif ch == " " and depth == 0:
+            last = n
+    return markdown[:last].rstrip(" ,;:") + "…" if last else markdown[: limit - 1] + "…"
 
 
 def doing(headline: str) -> tuple[str, str]:

@@ -59,6 +59,7 @@ class Commit:
     on_default: bool | None = None  # reachable from the default branch; None: not known
     body: str = ""  # the message after the subject line (trailers, "This reverts commit")
     replacement: tuple[str, str, int, int] | None = None  # one mechanical (old, new, times, files)
+    parents: tuple[str, ...] = ()  # parent shas, first parent first (a merge has several)
 
 
 Kind = Literal[

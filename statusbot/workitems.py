@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from statusbot import markup as md
@@ -163,6 +164,37 @@ _PLAIN_VERBS = ("Added", "Fixed", "Updated")  # "Removed tests" would say they a
 _SUPPORT_VERBS = {"docs": _PLAIN_VERBS, "ci": _PLAIN_VERBS, "tests": (*_PLAIN_VERBS, "Refactored")}
 
 
+# Imperative verbs that start commit subjects, and their past tense for the page.
+_PAST = {
+    "add": "added", "adjust": "adjusted", "allow": "allowed", "avoid": "avoided",
+    "build": "built", "bump": "bumped", "cache": "cached", "call": "called",
+    "change": "changed", "check": "checked", "clean": "cleaned", "convert": "converted",
+    "correct": "corrected", "create": "created", "delete": "deleted", "disable": "disabled",
+    "display": "displayed", "document": "documented", "drop": "dropped", "enable": "enabled",
+    "ensure": "ensured", "exclude": "excluded", "expose": "exposed", "extend": "extended",
+    "extract": "extracted", "fill": "filled", "fix": "fixed", "format": "formatted",
+    "generate": "generated", "get": "got", "handle": "handled", "ignore": "ignored",
+    "implement": "implemented", "improve": "improved", "include": "included",
+    "initialize": "initialized", "install": "installed", "introduce": "introduced",
+    "keep": "kept", "log": "logged", "make": "made", "merge": "merged", "modify": "modified",
+    "move": "moved", "parse": "parsed", "pin": "pinned", "prepare": "prepared",
+    "print": "printed", "raise": "raised", "refactor": "refactored", "reformat": "reformatted",
+    "release": "released", "remove": "removed", "rename": "renamed", "reorganize":
+    "reorganized", "repin": "repinned", "replace": "replaced", "request": "requested",
+    "restore": "restored", "restructure": "restructured", "return": "returned",
+    "revert": "reverted", "rewrite": "rewrote", "run": "ran", "separate": "separated",
+    "set": "set", "show": "showed", "simplify": "simplified", "skip": "skipped",
+    "sort": "sorted", "split": "split", "start": "started", "stop": "stopped",
+    "store": "stored", "support": "supported", "switch": "switched", "test": "tested",
+    "tidy": "tidied", "trim": "trimmed", "try": "tried", "tweak": "tweaked", "undo": "undid",
+    "update": "updated", "upgrade": "upgraded", "use": "used", "validate": "validated",
+    "write": "wrote",
+}  # fmt: skip
+_PAST_FORMS = frozenset(_PAST.values())
+# Kinds whose one commit is said by its own subject, where the work was after it.
+_SAID_ALONE = ("area", "docs", "ci", "tests")
+
+
 @dataclass
 class _Group:
     """Commits gathered under one key before they become a WorkItem."""
@@ -179,6 +211,7 @@ class _Group:
     replacement: tuple[str, str] | None = None  # one mechanical (old, new) replacement
 
 
+@lru_cache(maxsize=16384)  # a path is judged once a run: a busy day asks 5 times a file
 def apart(path: str) -> bool:
     """Return True for a lock, vendored or generated file, counted apart from real work."""
     lower = path.lower()
@@ -331,12 +364,13 @@ def group_commits(
     }
     pr_by_sha = {p.head_sha: p for p in pulls if p.head_sha}
     pr_by_number = {(_short(p.repo), p.number): p for p in pulls}
+    pr_by_member = pull_members(commits, pr_by_sha, pr_by_number)
     many_repos = len({c.repo for c in commits}) > 1
     for commit in commits:
         person = _person(commit, people)
         repo = commit.repo
         branch = commit.branches[0] if commit.branches else None
-        key, make = _key(commit, branch, pr_by_branch, pr_by_sha, pr_by_number)
+        key, make = _key(commit, branch, pr_by_branch, pr_by_member, pr_by_number)
         full = (person or "", repo, *key)
         group = groups.get(full)
         if group is None:
@@ -350,11 +384,58 @@ def group_commits(
     return items
 
 
+def pull_members(
+    commits: Sequence[Commit],
+    pr_by_sha: Mapping[str, PullRequest],
+    pr_by_number: Mapping[tuple[str, int], PullRequest],
+) -> dict[str, PullRequest]:
+    """Return {sha: pull request} for the day's commits that a pull request holds.
+
+    Once merged with a merge commit, a pull request's commits are on the default branch: they
+    are the ones its "Merge pull request #N" commit brought in (reachable from its other
+    parents, not from its first). Its head commit and, up to the pull request's commit count,
+    that commit's first-parent ancestors are its commits too (a fast-forward or an open pull
+    request whose branch has another name here). Only the day's commits are walked.
+    """
+    if not pr_by_sha and not pr_by_number:
+        return {}
+    by_sha = {c.sha: c for c in commits}
+
+    def reach(starts: Iterable[str]) -> set[str]:
+        seen: set[str] = set()
+        todo = [s for s in starts if s in by_sha]
+        while todo:
+            sha = todo.pop()
+            if sha not in seen:
+                seen.add(sha)
+                todo += [p for p in by_sha[sha].parents if p in by_sha]
+        return seen
+
+    members: dict[str, PullRequest] = {}
+    for commit in commits:
+        merged = _PR_MERGE.match(commit.summary)
+        pull = pr_by_number.get((commit.repo, int(merged.group(1)))) if merged else None
+        if pull is not None and commit.is_merge and len(commit.parents) > 1:
+            brought = reach(commit.parents[1:]) - reach(commit.parents[:1])
+            for sha in brought:
+                members.setdefault(sha, pull)
+    for sha, pull in pr_by_sha.items():
+        walked = 0
+        while sha in by_sha and walked < max(pull.commits or 1, 1):
+            commit = by_sha[sha]
+            if commit.is_merge:
+                break
+            members.setdefault(sha, pull)
+            walked += 1
+            sha = commit.parents[0] if commit.parents else ""
+    return members
+
+
 def _key(
     commit: Commit,
     branch: str | None,
     pr_by_branch: Mapping[tuple[str, str | None], PullRequest],
-    pr_by_sha: dict[str, PullRequest],
+    pr_by_member: dict[str, PullRequest],
     pr_by_number: dict[tuple[str, int], PullRequest],
 ) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Return the grouping key of one commit and the fields of its group."""
@@ -365,7 +446,7 @@ def _key(
     default = on_default(commit)
     if pull is None and not default:
         pull = pr_by_branch.get((commit.repo, branch))
-    pull = pull or pr_by_sha.get(commit.sha)
+    pull = pull or pr_by_member.get(commit.sha)
     if pull is not None:
         make = {"kind": "pull_request", "title": pull.title, "area": None, "pull": pull}
         return ("pr", str(pull.number)), make
@@ -455,8 +536,11 @@ def _item(group: _Group, many_repos: bool) -> WorkItem:
         line = f"{headline} ({_plural(times, 'replacement')} in {_plural(files, 'file')}, {counts})"
     else:
         verb = verb_of(work, group.kind)
-        title = md.text(_title(group), 120)
-        line, headline = _line(verb, title, group, work, size, where)
+        for limit in (120, 60, 30):  # a title of many entities may need cutting to fit
+            title = md.text(_title(group), limit)
+            line, headline = _line(verb, title, group, work, size, where)
+            if len(line) <= MAX_LINE:
+                break
     return WorkItem(
         kind=group.kind,
         title=title,
@@ -492,23 +576,93 @@ def _line(
         about = f"branch {title}"
         where = where.replace(f" on {md.text(group.branch or '', 80)}", "", 1)
     counts = size_text(size, _compare_url(work))
-    subjects = _subjects(work, group.kind in ("area",))
+    headline = f"{verb} {about}{where}"
+    raw = _subjects(work, group.kind in ("area",), MAX_SUBJECTS)  # the most a bullet shows
+    subjects = _without(verb, [said(s) for s in raw])
+    if len(work) == 1 and group.kind in _SAID_ALONE and _past_of(raw[0]):
+        # One commit says what it did: "Fixed pep8 styling in pycobertura on master (...)".
+        alone = said(raw[0], first=True)
+        place = _in(group, title)
+        # "Filled README.md" says where already: not "Filled README.md in README.md"
+        stems = [p.rsplit("/", 1)[-1].split(".", 1)[0] for p in place.lower().split(", ")]
+        named = any(len(n) > 2 and n in md.text(alone, 200).lower()[1:] for n in stems)
+        inside = "" if named else f" in {place}"
+        line = f"{md.text(alone, 200)}{inside}{where} ({counts})"
+        if len(line) <= MAX_LINE:
+            return line, headline
     for shown in range(min(MAX_SUBJECTS, len(subjects)), -1, -1):
         listed = "; ".join(md.text(s, 100) for s in subjects[:shown])
         more = len(work) - shown
-        tail = f"; and {more} more" if shown and more > 0 else ""
+        tail = f"; and {_plural(more, 'more commit')}" if shown and more > 0 else ""
         body = f": {listed}{tail}" if shown else ""
-        line = f"{verb} {about}{where}{body} ({counts})"
+        line = f"{headline}{body} ({counts})"
         if len(line) <= MAX_LINE:
             break
-    return line, f"{verb} {about}{where}"
+    return line, headline
 
 
-def _subjects(work: list[Commit], strip_prefix: bool) -> list[str]:
+def _without(verb: str, clauses: list[str]) -> list[str]:
+    """Return the listed clauses without the verb the headline says, when each shown one has it.
+
+    "Removed mkdocs/themes: Bootstrap theme; Cerulean theme", not "removed Bootstrap theme;
+    removed Cerulean theme"; a list of mixed verbs, or a headline of two ("Added and fixed"),
+    keeps every clause's verb.
+    """
+    lead = verb.lower() + " "
+    shown = clauses[:MAX_SUBJECTS]
+    if len(shown) < 2 or not all(c.startswith(lead) and len(c) > len(lead) for c in shown):
+        return clauses
+    return [c.removeprefix(lead) for c in clauses]
+
+
+def _in(group: _Group, title: str) -> str:
+    """Return where a one-commit item's work was: its area, its doc files, CI, tests."""
+    if group.kind == "docs":
+        paths = sorted(
+            {f.path for c in group.commits for f in c.files if file_kind(f.path) == "docs"}
+        )
+        return ", ".join(md.text(p, 80) for p in paths) if 1 <= len(paths) <= 2 else "documentation"
+    return title
+
+
+def _past_of(subject: str) -> str | None:
+    """Return the past tense of a subject's leading imperative verb ("Add" -> "added")."""
+    word, _, rest = subject.partition(" ")
+    word = word.lower()
+    if not word.isalpha() or not rest or rest[:1].isdigit():  # "Change 2" names a change
+        return None
+    if word.endswith("ing") and word not in _PAST:  # "Fixing x", "Filling x", "Making x"
+        for stem in (word[:-3], word[:-3] + "e", word[:-4]):
+            if stem in _PAST:
+                return _PAST[stem]
+    return _PAST.get(word)
+
+
+def said(subject: str, first: bool = False) -> str:
+    """Return a commit subject as a clause of a report: "Add x" -> "added x" ("Added x" first).
+
+    A leading imperative verb takes its past tense; any other first word keeps its case (it may
+    be a name: "Friday work", "Travis: py3.12"); a trailing full stop goes.
+    """
+    text = subject.strip().rstrip(".")
+    word, _, rest = text.partition(" ")
+    past = _past_of(text)
+    if past:
+        word = past
+    elif word.lower() in _PAST_FORMS and word[1:].islower() and rest:  # "Removed x": "removed x"
+        word = word.lower()
+    else:
+        return text
+    if first:
+        word = word[:1].upper() + word[1:]
+    return f"{word} {rest}".strip()
+
+
+def _subjects(work: list[Commit], strip_prefix: bool, limit: int | None = None) -> list[str]:
     """Return the most telling subjects (most changed lines first), without area prefixes."""
     ranked = sorted(work, key=lambda c: (-size_of([c]).lines, c.authored_at))
     out = []
-    for commit in ranked:
+    for commit in ranked[:limit]:
         _ctype, prefix, rest = prefix_of(commit.summary)
         text = rest if (prefix or _ctype) and strip_prefix else commit.summary.strip()
         out.append(text or "(no message)")
@@ -571,8 +725,14 @@ def _also(rest: list[WorkItem]) -> WorkItem:
     for item in rest:
         size = size + item.size
     titles = [i.title for i in rest]
-    shown = ", ".join(titles[:6]) + (f" and {len(titles) - 6} more" if len(titles) > 6 else "")
-    line = f"Also: {shown} ({size_text(size)})"
+    counts = size_text(size)
+    for n in range(min(6, len(titles)), 0, -1):  # as many titles as fit in MAX_LINE
+        more = f" and {len(titles) - n} more" if len(titles) > n else ""
+        line = f"Also: {', '.join(titles[:n])}{more} ({counts})"
+        if len(line) <= MAX_LINE:
+            break
+    else:
+        line = f"Also: {_plural(len(titles), 'smaller item')} ({counts})"
     evidence = tuple(e for i in rest for e in i.evidence)
     return WorkItem(
         kind="other", title="also", line=line, evidence=evidence, size=size, headline="Also"
@@ -602,7 +762,7 @@ def merges_line(merges: Sequence[Commit], branch: str | None, where: str) -> str
         pr = _PR_MERGE.match(commit.summary)
         merged = _BRANCH_MERGE.match(commit.summary)
         if pr:
-            pulls.append(f"#{pr.group(1)} ({pr.group(2)})")
+            pulls.append((pr.group(1), pr.group(2)))
         elif merged and merged.group(1).removeprefix("origin/") in {branch, "main", "master"}:
             dest = _MERGE_INTO.search(commit.summary)
             syncs.append((merged.group(1), dest.group(1) if dest else None))
@@ -612,9 +772,11 @@ def merges_line(merges: Sequence[Commit], branch: str | None, where: str) -> str
             other.append(commit.summary)
     target = where.replace(" on ", " into ", 1)
     parts = []
-    for names, noun in ((pulls, "pull request"), (branches, "branch")):
+    # A "#" inside a line is no markup (a heading starts a line): "#94" stays readable.
+    numbered = [f"#{n} ({md.text(b, 80)})" for n, b in pulls]
+    for names, noun in ((numbered, "pull request"), ([md.text(b, 80) for b in branches], "branch")):
         if names:
-            shown = _join([md.text(n, 80) for n in names[:MAX_SUBJECTS]], len(names))
+            shown = _join(names[:MAX_SUBJECTS], len(names))
             plural = noun + ("es" if noun == "branch" else "s")
             parts.append(f"{noun if len(names) == 1 else plural} {shown}")
     if other:

@@ -100,7 +100,7 @@ def test_run_steps_publish_from_a_fresh_full_checkout(tmp_path, run_cli):
         tips.append(git(origin, "rev-parse", "gh-pages"))
     day = datetime.now(UTC).date()
     page = git(origin, "show", f"gh-pages:_posts/{day}-daily-status.md")
-    assert "Add the statusbot workflow" in page
+    assert "Added the statusbot workflow" in page
     assert git(origin, "rev-list", "--count", "gh-pages") == "1"  # the second run changed nothing
     assert tips[0] == tips[1]
     assert "dummy-token" not in git(origin, "log", "--format=%B", "gh-pages")

@@ -7,8 +7,16 @@ from datetime import UTC, date, datetime
 from statusbot.charts import present_charts, render_charts
 from statusbot.compose import Sections, compose
 from statusbot.history import History
-from statusbot.model import Commit, Deployment, Facts, FileStat, Person, PullRequest
-from statusbot.site import line, render_index, summarize_day
+from statusbot.model import (
+    Commit,
+    Deployment,
+    Facts,
+    FileStat,
+    Person,
+    PullRequest,
+    WorkflowRun,
+)
+from statusbot.site import line, render_index, render_week, summarize_day
 from statusbot.summary import VERSION, loads
 from statusbot.team import team_files
 
@@ -140,3 +148,28 @@ def test_charts_without_any_data_are_left_out():
         "assets/charts/commits-30.svg",
         "assets/charts/lines-30.svg",
     }
+
+
+def section(page: str, heading: str) -> str:
+    """Return the text under a markdown heading, up to the next heading of any level."""
+    return page.split(heading + "\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_week_and_team_pages_file_merged_prs_and_workflow_runs_by_kind():
+    """Issue 9's misfilings, on the rendered pages: a created-and-merged PR is not "Other",
+    workflow runs are not tests, and the team's merged PRs survive a summarizer's rewrite."""
+    run = WorkflowRun("acme/app", "CI", "completed", "success", "main", "https://e.x/r", AT)
+    day = Facts(**{**facts().__dict__, "workflow_runs": (run,)})
+    prose = Sections(("Created things; ran tests.",), (), "Things")
+    sections = compose(day).reworded(prose)
+    _sections, summary = summarize_day(day, sections, History(), set())
+    week = render_week(History([DAY], {DAY.isoformat(): summary}), "2026-W07")
+    prs = section(week, "### Pull requests and reviews")
+    assert "Created and merged pull request [#12](" in prs
+    assert "### Other" not in week and "Created things" not in week
+    assert "Ran 1 workflow run in acme/app" in section(week, "### CI runs")
+    assert "### Tests and coverage" not in week
+    team = team_files(day, sections)["team/2026-02-09.md"]
+    assert "Created and merged pull request [#12](" in section(team, "## Merged Pull Requests")
+    assert section(team, "## Tests").strip() == "- No test reports."
+    assert "workflow run" not in section(team, "## Tests")

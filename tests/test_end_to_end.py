@@ -76,7 +76,7 @@ def test_embedded_default_commits_the_page_to_the_local_pages_branch(tmp_path, r
     assert result.exit_code == 0, result.output
     page = branch_file(repo, "gh-pages", PAGE)
     assert "title: Daily Status - 2026-02-08" in page
-    assert "Add the parser" in page
+    assert "Added the parser" in page
     assert "Yesterday" not in page and "Someone else" not in page
     assert f"page: gh-pages:{PAGE}" in result.output
     assert f"git show gh-pages:{PAGE}" in result.output
@@ -195,9 +195,8 @@ def test_config_with_two_repos_reports_notes_and_deploys(tmp_path, run_cli):
     # one item per piece of work; the test's file names are random: FILE stands for them
     code = sorted(re.sub(r"file-\d+\.txt", "FILE", a) for a in accomplishments[1:4])
     assert code == [
-        "- Implemented FILE on main in app: Implement job lifecycle "
-        "(1 commit, +2/−0 lines in 1 file)",
-        "- Replaced FILE on main in lib: Replace interface&#123;&#125; with any "
+        "- Implemented job lifecycle in FILE on main in app (1 commit, +2/−0 lines in 1 file)",
+        "- Replaced interface&#123;&#125; with any in FILE on main in lib "
         "(1 commit, +2/−0 lines in 1 file)",
         "- Worked on branch feature/aap-direct in app: Nest job status "
         "(1 commit, +2/−0 lines in 1 file)",

@@ -38,8 +38,8 @@ def test_days_fills_each_day_oldest_first_with_one_summary_line(tmp_path, run_cl
     assert result.exit_code == 0, result.output
     subjects = pages_log(repo)
     assert [s.split()[3] for s in subjects] == ["2026-02-06", "2026-02-07", "2026-02-08"]
-    assert "Fix the lexer" in branch_file(repo, "gh-pages", "_posts/2026-02-07-daily-status.md")
-    assert "Add the parser" in branch_file(repo, "gh-pages", "_posts/2026-02-06-daily-status.md")
+    assert "Fixed the lexer" in branch_file(repo, "gh-pages", "_posts/2026-02-07-daily-status.md")
+    assert "Added the parser" in branch_file(repo, "gh-pages", "_posts/2026-02-06-daily-status.md")
     lines = result.output.splitlines()
     assert re.fullmatch(
         r"2026-02-06 to 2026-02-08: 3 days committed to gh-pages, 0 unchanged; "
@@ -88,7 +88,7 @@ def test_since_with_push_sends_every_day_in_one_push(tmp_path, run_cli):
     assert result.output.startswith("2026-02-05 to 2026-02-08: 4 days committed to gh-pages")
     assert "; pushed" in result.output
     page = branch_file(origin, "gh-pages", "_posts/2026-02-07-daily-status.md")
-    assert "Add the AAP client" in page
+    assert "Added the AAP client" in page
 
 
 def test_days_ends_at_the_global_date(tmp_path, run_cli):

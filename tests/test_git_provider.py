@@ -236,3 +236,39 @@ def test_a_commit_on_several_branches_is_named_after_the_checked_out_one(tmp_pat
     start, end = day_window(date(2026, 2, 8), "UTC")
     (found,), _ = collect_commits([repo], ME, start, end)
     assert found.branches == ("main",)
+
+
+def test_without_origin_head_master_is_the_default_even_when_a_feature_is_checked_out(tmp_path):
+    repo = tmp_path / "r"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "master")
+    git(repo, "config", "user.name", ME[0].name)
+    git(repo, "config", "user.email", ME[0].emails[0])
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    commit(repo, "base", day - timedelta(days=3))
+    commit(repo, "master work", day)
+    git(repo, "checkout", "-q", "-b", "feature/x")  # checked out, and holds master's work too
+    commit(repo, "feature work", day + timedelta(minutes=1))
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    found = {c.summary: c for c in collect_commits([repo], ME, start, end)[0]}
+    assert found["master work"].branches == ("master",) and found["master work"].on_default
+    assert found["feature work"].branches == ("feature/x",)
+    assert not found["feature work"].on_default
+
+
+def test_without_origin_head_main_or_master_the_checked_out_branch_is_the_default(tmp_path):
+    repo = tmp_path / "r"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "trunk")
+    git(repo, "config", "user.name", ME[0].name)
+    git(repo, "config", "user.email", ME[0].emails[0])
+    day = datetime(2026, 2, 8, 9, 0, tzinfo=UTC)
+    commit(repo, "base", day - timedelta(days=3))
+    git(repo, "checkout", "-q", "-b", "topic")
+    commit(repo, "topic work", day)
+    git(repo, "checkout", "-q", "trunk")
+    commit(repo, "trunk work", day + timedelta(minutes=1))
+    start, end = day_window(date(2026, 2, 8), "UTC")
+    found = {c.summary: c for c in collect_commits([repo], ME, start, end)[0]}
+    assert found["trunk work"].branches == ("trunk",) and found["trunk work"].on_default
+    assert found["topic work"].branches == ("topic",) and not found["topic work"].on_default

@@ -120,3 +120,12 @@ def test_hostile_titles_are_escaped():
     item = compose(facts(pull_requests=(pr(title="{{ site.secret }} <script>|"),))).accomplishments
     line = item[0].line
     assert "{{" not in line and "<script>" not in line and "|" not in line
+
+
+def test_a_pull_request_title_of_many_entities_is_cut_until_its_bullet_fits():
+    long = pr(title="x_" * 80, ci_state="failing")  # 160 characters, 480 as entities
+    (line,) = lines(compose(facts(pull_requests=(long,))).accomplishments)
+    assert len(line) <= 400, len(line)
+    assert line.startswith("Created pull request [#102](") and line.endswith(
+        "… (24 commits, ready for review, CI failing)"
+    )

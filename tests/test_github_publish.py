@@ -83,7 +83,7 @@ def test_the_page_shows_the_day_on_github_and_a_warm_cycle_is_free(
         "staging ended in failure" in page
     )
     assert "**MEDIUM:** Pull request [acme/api#50]" in page and "has waited 6 days" in page
-    assert "Add the parser" in page
+    assert "Added the parser" in page
 
     server.reset_counts()
     head = git(repo, "rev-parse", "gh-pages")
@@ -110,7 +110,7 @@ def test_no_token_skips_github_with_one_line_and_publishes_the_rest(
         "github.token_file, or a github-token systemd credential)"
     ]
     page = branch_file(repo, "gh-pages", PAGE)
-    assert "Add the parser" in page and "pull request" not in page
+    assert "Added the parser" in page and "pull request" not in page
     assert sum(server.hits.values()) == 0
 
 

@@ -199,7 +199,7 @@ def test_an_html_page_for_search_and_deployments_still_publishes_the_local_facts
 
     assert result.exit_code == 0, result.output
     page = page_of(repo)
-    assert "Add the parser" in page
+    assert "Added the parser" in page
     assert (
         "**MEDIUM:** GitHub facts unavailable: GitHub answered 200 with text/html, not JSON "
         "(a sign-in page, or an API URL without /api/v3?)"

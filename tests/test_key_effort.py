@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from conftest import fake_commit
@@ -107,3 +108,19 @@ def test_the_sentence_says_what_was_being_done_and_each_verb_once():
         "Adding pkg/parser on main (1 commit, +300/−0 lines), adding and fixing pkg/report, "
         "and fixing pkg/writer"
     )
+
+
+def test_a_long_key_effort_is_cut_on_a_word_outside_links_and_entities():
+    title = "Rework the a_b_c_d_e_f_g_h state " * 6  # underscores become entities
+    long_pr = PullRequest(**{**PR.__dict__, "title": title})
+    effort = compose(facts(pull_requests=(long_pr,))).key_effort
+    assert len(effort) <= 300
+    assert effort.endswith("…") and effort.startswith("Creating pull request [#21](https://")
+    assert re.search(r"&#?\w*…$", effort) is None  # no entity cut in half
+    assert effort.count("[") == effort.count("]") == 1  # the link is whole
+
+
+def test_a_key_effort_note_is_at_most_about_300_characters():
+    note = Note("Shipping the release " * 30, AT, DAY, key_effort=True)
+    effort = compose(facts(notes=(note,))).key_effort
+    assert len(effort) <= 300 and effort.endswith("release…")

@@ -137,7 +137,7 @@ def test_a_run_killed_at_any_point_is_completed_by_the_next(tmp_path, point):
     consistent(root)
     site, origin = root / "site", root / "origin.git"
     assert git(origin, "rev-parse", "gh-pages") == git(site, "rev-parse", "gh-pages")
-    assert "Build the lock" in git(origin, "show", f"gh-pages:{PAGE}")
+    assert "Built the lock" in git(origin, "show", f"gh-pages:{PAGE}")
     assert git(site, "rev-list", "--count", "gh-pages") == "1"  # no duplicate commit
     assert again.returncode == 0 and "no change" in again.stdout
     history = json.loads((site / ".git" / "statusbot" / "runs.json").read_text())

@@ -105,7 +105,7 @@ def test_the_largest_real_item_keeps_vendored_and_binary_files_apart(tmp_path):
     assert themes.area == "mkdocs/themes" and themes.size.commits == 12
     assert themes.size.apart_files > 0  # fonts and minified assets
     assert "binary, vendored or generated files apart" in themes.line
-    assert themes.line.startswith("Removed mkdocs/themes on master: Remove ")
+    assert themes.line.startswith("Removed mkdocs/themes on master: Bootstrap theme; ")
 
 
 def test_real_days_read_as_work_not_as_file_names(tmp_path):
@@ -114,7 +114,9 @@ def test_real_days_read_as_work_not_as_file_names(tmp_path):
     lines = [i.line for i in sections.accomplishments]
     assert not any(".svg" in line.split(":")[0] or ".txt" in line.split(":")[0] for line in lines)
     assert not any("documented documentation" in line.lower() for line in lines)
-    assert any(line.startswith("Updated dependencies on master: Repin coverage") for line in lines)
+    assert any(
+        line.startswith("Updated dependencies on master: repinned coverage") for line in lines
+    )
     (merges,) = [line for line in lines if line.startswith("Merged")]
     assert "branch master on master" not in merges
     assert merges.endswith("into master; merged master into chore/blacken (3 merges)")

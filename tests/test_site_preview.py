@@ -66,7 +66,7 @@ def test_preview_builds_with_jekyll_and_serves_the_unpublished_day(repo, tmp_pat
     finally:
         output = stop(proc)
     assert "<h1" in day and f"Daily Status - {DAY}" in day
-    assert "Add the {{ parser }}" in day.replace("&#123;", "{").replace("&#125;", "}")
+    assert "Added the {{ parser }}" in day.replace("&#123;", "{").replace("&#125;", "}")
     assert "This week: " in index and "assets/charts/commits-30.svg" in index
     assert "preview stopped" in output
     assert git(repo, "for-each-ref", "refs/heads") == tip_before  # nothing was published

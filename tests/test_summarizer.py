@@ -219,7 +219,7 @@ def test_publish_uses_the_verified_summary_and_calls_the_command_once(tmp_path, 
     assert len(calls(tmp_path, "good")) == 2  # the dry run's, then once for the real runs
     page = branch_file(origin, "gh-pages", "_posts/2026-02-10-daily-status.md")
     assert "## Accomplishments\n- Wrote the parser\n" in page
-    assert "Add the parser" not in page
+    assert "Added the parser" not in page
     assert page.rstrip().endswith("## Key Effort\nThe parser")
 
 
@@ -252,7 +252,7 @@ summarizer:
     assert result.exit_code == 0, result.output
     assert "not used for accomplishments: pull request #77 is not in" in caplog.text
     page = branch_file(app, "gh-pages", "_posts/2026-02-10-daily-status.md")
-    assert "Add the parser" in page and "#77" not in page and "99.5" not in page
+    assert "Added the parser" in page and "#77" not in page and "99.5" not in page
 
 
 ECHO = """\

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -190,7 +191,9 @@ def test_summarize_shows_the_input_without_a_command_and_says_when_none_is_set(t
     shown = run_cli(tmp_path, "--date", "2026-02-10", "summarize", "--show-input")
     assert shown.exit_code == 0
     assert shown.output.startswith("You write the daily status page of Dev One for 2026-02-10.")
-    assert "on main: Add the parser (1 commit, +2/−0 lines in 1 file)" in shown.output
+    assert re.search(
+        r"- Added the parser in \S+ on main \(1 commit, \+2/−0 lines in 1 file\)", shown.output
+    )
     missing = run_cli(tmp_path, "--date", "2026-02-10", "summarize")
     assert missing.exit_code == 1
     assert missing.output == "Error: summarizer.command is not set; see README, Summarizer\n"

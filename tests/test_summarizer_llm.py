@@ -122,7 +122,7 @@ def test_real_llm_writes_the_published_page(tmp_path, llm_env, run_cli):
     assert len(calls) == 1 and calls[0]["system"] == system
     assert calls[0]["prompt"].strip() == shown.output.strip()  # stdin, whole
     page = branch_file(origin, "gh-pages", "_posts/2026-02-10-daily-status.md")
-    assert re.search(r"## Accomplishments\n- .* on main: Add the parser \(1 commit", page)
+    assert re.search(r"## Accomplishments\n- Added the parser in \S+ on main \(1 commit", page)
     assert "## Key Effort\nMain work: " in page  # the model's own words made it
     again = run_cli(tmp_path, "--date", "2026-02-10", "publish")
     assert again.exit_code == 0 and len(llm_env.read_text().splitlines()) == 1  # cached
@@ -144,7 +144,9 @@ def test_real_llm_timeout_and_exit_code_give_the_built_in_page(
     result = run_cli(tmp_path, "--date", "2026-02-10", "summarize", "--dry-run")
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 30
-    assert "on main: Add the parser (1 commit, +2/−0 lines in 1 file)" in result.output
+    assert re.search(
+        r"- Added the parser in \S+ on main \(1 commit, \+2/−0 lines in 1 file\)", result.output
+    )
     for title in ("accomplishments", "risks & challenges", "key effort"):
         assert f"{title}: built-in ({reason})" in result.output
     assert "dry run: the answer for 2026-02-10 was not stored" in result.output

@@ -232,31 +232,33 @@ def test_docs_ci_and_tests_items_never_repeat_their_noun_as_the_verb():
         c(1, "Clean-up CHANGES file", (("CHANGES.md", 45, 31),)),
         c(2, "Document drop of support for Python 2.x", (("CHANGES.md", 1, 0),)),
     )
-    assert docs.startswith("Updated documentation (CHANGES.md) on main: Clean-up CHANGES file;")
+    assert docs.startswith(
+        "Updated documentation (CHANGES.md) on main: Clean-up CHANGES file; documented drop"
+    )
     ci = line_of(c(1, "Test more combinations on Windows", ((".travis.yml", 6, 3),)))
-    assert ci.startswith("Updated CI on main: Test more")
+    assert ci.startswith("Tested more combinations on Windows in CI on main (1 commit")
     tests = line_of(
         c(1, "Remove test references to the themes", (("tests/a_test.py", 1, 3),)),
         c(2, "Make the integration test verbose", (("tests/b_test.py", 1, 1),)),
     )
     assert tests.startswith("Updated tests on main: ")  # not "Removed tests": they are there
     fixed = line_of(c(1, "Fix test 08", (("tests/a_test.py", 1, 1),)))
-    assert fixed.startswith("Fixed tests on main: Fix test 08")
+    assert fixed.startswith("Fixed test 08 in tests on main (1 commit")
 
 
 def test_a_top_level_file_reads_as_what_it_is_not_as_its_name():
     deps = line_of(
         c(1, "Repin coverage>=4.0,<4.4 and pytest-cov<2.6.0", (("test-requirements.txt", 2, 2),))
     )
-    assert deps.startswith("Updated dependencies on main: Repin coverage&#62;=4.0")
+    assert deps.startswith("Updated dependencies on main: repinned coverage&#62;=4.0")
     logo = line_of(
         c(1, "Display the logo in README", (("README.md", 8, 0), ("aysha-logo.svg", 50, 0)))
     )
-    assert logo.startswith("Added documentation (README.md) on main: Display the logo")
+    assert logo.startswith("Displayed the logo in README on main (1 commit")
     (assets,) = group_commits([c(1, "New icon", (("icon.png", None, None),))], (), ME)
     assert assets.area == "assets" and assets.line.startswith("Worked on assets on main")
     packaging = line_of(c(1, "Update package data discovery", (("setup.py", 2, 18),)))
-    assert packaging.startswith("Updated packaging on main: Update package data discovery")
+    assert packaging.startswith("Updated package data discovery in packaging on main")
     (script,) = group_commits([c(1, "Tweak", (("publish.py", 3, 1),))], (), ME)
     assert script.area == "publish.py"  # a top-level module is the code: its name says it
     assert [area_of(p) for p in ("go.mod", "logo.svg", "README.md")] == [
@@ -290,7 +292,7 @@ def test_merge_lines_name_the_pull_requests_and_say_syncs_of_the_default_branch_
         c(3, "Merge branch 'master' into chore/blacken", merge=True, branch="master"),
     )  # fmt: skip
     assert line_of(*merges) == (
-        "Merged pull requests &#35;94 (feat/versioned-cobertura) and &#35;97 "
+        "Merged pull requests #94 (feat/versioned-cobertura) and #97 "
         "(repin-coverage-and-pytest-cov) into master; merged master into chore/blacken (3 merges)"
     )
     assert line_of(merges[2]) == "Merged master into chore/blacken (1 merge)"
@@ -334,7 +336,7 @@ def test_a_mechanical_replacement_is_found_in_the_diff_and_said_so(tmp_path):
         "Replaced <code>interface&#123;&#125;</code> with <code>any</code> on main "
         "(6 replacements in 3 files, 1 commit)"
     ), lines
-    assert "Rename a parameter" in lines[1]
+    assert lines[1].startswith("Renamed a parameter in b.go on main (1 commit")
 
 
 def test_the_shortest_token_that_explains_every_line_is_the_replacement():
@@ -354,3 +356,120 @@ def test_the_shortest_token_that_explains_every_line_is_the_replacement():
     assert find_replacement(uneven) is None
     two = diff.replace("+var v any", "+var v int")
     assert find_replacement(two) is None  # two different replacements: not mechanical
+
+
+def test_a_pull_request_merged_today_takes_the_commits_its_merge_brought_in(tmp_path):
+    """Merged with a merge commit, a PR's commits are on the default branch: still the PR's."""
+    from conftest import commit, git, make_repo
+
+    from statusbot.providers.git import collect_commits
+
+    repo = make_repo(tmp_path / "app")
+    commit(repo, "Start", AT - timedelta(days=3), filename="x.py")
+    git(repo, "checkout", "-q", "-b", "retries")
+    for n in range(3):
+        commit(repo, f"Retry step {n}", AT + timedelta(minutes=n), filename=f"r{n}.py")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, "Tidy the readme", AT + timedelta(minutes=5), filename="README.md")
+    stamp = (AT + timedelta(minutes=10)).isoformat()
+    env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #12 from dev1/retries",
+        "retries", env=env)  # fmt: skip
+    git(repo, "branch", "-q", "-D", "retries")  # GitHub deleted the head branch
+    commits, failures = collect_commits([repo], ME, AT - timedelta(hours=1), AT + timedelta(1))
+    assert failures == [] and len(commits) == 5
+    assert all(c.on_default for c in commits)
+    pr = PullRequest("acme/app", 12, "Retry provisioning", "https://e.x/12", "merged", False,
+                     "dev1", commits=3)  # fmt: skip
+    items = group_commits(commits, (pr,), ME)
+    (pull,) = [i for i in items if i.kind == "pull_request"]
+    assert (pull.size.commits, pull.size.merges) == (3, 1)
+    assert [(i.kind, i.size.commits) for i in items if i is not pull] == [("docs", 1)]
+
+
+def test_a_pull_requests_head_commit_brings_its_first_parent_chain_up_to_its_count():
+    def chained(n: int, subject: str, parent: int | None) -> Commit:
+        parents = (f"{parent:040x}",) if parent is not None else ()
+        return Commit(**{**c(n, subject).__dict__, "parents": parents})
+
+    day = (chained(1, "Tidy", None), chained(2, "Step a", 1), chained(3, "Step b", 2))
+    pr = PullRequest("acme/app", 7, "Steps", None, "merged", False, "dev1", commits=2,
+                     head_sha=f"{3:040x}")  # fmt: skip
+    items = group_commits(day, (pr,), ME)
+    assert sorted((i.kind, i.size.commits) for i in items) == [("area", 1), ("pull_request", 2)]
+
+
+def test_dependency_updates_are_recognised_by_bot_scope_or_wording():
+    bumps = (
+        c(1, "Update dependency pytest to v8", author=("renovate[bot]", "bot@renovateapp.com")),
+        c(2, "chore(deps): bump lodash from 4.17.20 to 4.17.21", (("package.json", 1, 1),)),
+        c(3, "build(deps-dev): bump black", (("requirements-dev.txt", 1, 1),)),
+        c(4, "Update dependency react to v18"),
+        c(5, "Bump requests from 2.30 to 2.31"),
+        c(6, "Tweak", (("go.mod", 1, 1), ("go.sum", 4, 4))),
+    )
+    for bump in bumps:
+        (item,) = group_commits([bump], (), ME)
+        assert item.kind == "dependencies", bump.summary
+        assert item.line.startswith("Updated dependencies on main: "), item.line
+    (item,) = group_commits(bumps, (), ME)
+    assert item.size.commits == 6 and item.size.apart_files == 1  # go.sum counted apart
+
+
+def test_subjects_read_as_a_report_not_as_a_commit_log():
+    from statusbot.workitems import said
+
+    assert said("Add support for build errors") == "added support for build errors"
+    assert said("Fixing pytest, fixing issues") == "fixed pytest, fixing issues"
+    assert said("Some more github patches") == "Some more github patches"
+    assert said("Friday work") == "Friday work"  # no verb: the first word may be a name
+    assert said("Removed short stats") == "removed short stats"
+    assert said("Fix pep8 styling.", first=True) == "Fixed pep8 styling"
+    assert said("Change 2") == "Change 2"  # a noun: "Change 2" is no "changed 2"
+    gtr = line_of(
+        c(1, "gtr: Add support for build errors", (("gtr/a.go", 30, 1),)),
+        c(2, "gtr: Handle coverage events", (("gtr/b.go", 20, 1),)),
+        c(3, "gtr: Fix a typo", (("gtr/c.go", 1, 1),)),
+        c(4, "gtr: Trim output", (("gtr/c.go", 1, 1),)),
+    )
+    assert gtr == (
+        "Added and fixed gtr on main: added support for build errors; handled coverage events; "
+        "fixed a typo; and 1 more commit (4 commits, +52/−4 lines in 3 files)"
+    )
+    themes = line_of(
+        c(1, "Remove Bootstrap theme", (("mkdocs/themes/bootstrap/a.css", 0, 90),)),
+        c(2, "Remove Cerulean theme", (("mkdocs/themes/cerulean/a.css", 0, 80),)),
+    )
+    assert themes.startswith("Removed mkdocs/themes on main: Bootstrap theme; Cerulean theme (")
+    alone = line_of(c(1, "Fix pep8 styling", (("pycobertura/cli.py", 2, 2),)))
+    assert alone == "Fixed pep8 styling in pycobertura on main (1 commit, +2/−2 lines in 1 file)"
+    readme = line_of(c(1, "Filling README.md", (("README.md", 21, 1),)))
+    assert readme == "Filled README.md on main (1 commit, +21/−1 lines in 1 file)"
+
+
+def test_the_also_bullet_stays_short_with_long_titles_and_keeps_every_count():
+    commits = [
+        c(n, f"Work {n}", ((f"x{n}.py", 5, 1),), branch=f"feature/{'very-long-name-' * 6}{n}",
+          default=False)
+        for n in range(20)
+    ]  # fmt: skip
+    items = group_commits(commits, (), ME)
+    also = items[-1]
+    assert also.line.startswith("Also: ") and len(also.line) <= 400, len(also.line)
+    assert also.line.endswith("(11 commits, +55/−11 lines in 11 files)")
+    assert " more (" in also.line  # the titles left out are counted, not hidden
+    assert sum(i.size.commits for i in items) == 20
+    escaped = [
+        c(n, f"Work {n}", ((f"x{n}.py", 5, 1),), branch=f"f{n}_" + "a_" * 60, default=False)
+        for n in range(12)
+    ]  # each title is 120 characters, 300 and more once its underscores are entities
+    also = group_commits(escaped, (), ME)[-1]
+    assert len(also.line) <= 400
+    assert also.line.endswith(" more (3 commits, +15/−3 lines in 3 files)"), also.line
+
+
+def test_a_title_of_many_entities_is_cut_until_its_bullet_fits():
+    branch = "a_" * 60  # 120 characters, 360 once every underscore is an entity
+    (item,) = group_commits([c(1, "Work", branch=branch, default=False)], (), ME)
+    assert len(item.line) <= 400 and item.line.startswith("Worked on branch a&#95;")
+    assert item.line.endswith("a…: Work (1 commit, +10/−2 lines in 1 file)")

@@ -153,6 +153,7 @@ def _repo_commits(
                 on_default=default,
                 body=body.strip(),
                 replacement=replaced.get(sha),
+                parents=tuple(parents.split()),
             )
         )
     return result, failures
