@@ -16,7 +16,7 @@ from statusbot.config import build
 from statusbot.errors import ConfigError
 from statusbot.model import CoverageChange, Facts, Note, Person, PullRequest
 from statusbot.store import Store
-from statusbot.summarizer import summarize
+from statusbot.summarizer import Unverified, summarize
 
 DAY = date(2026, 2, 10)
 AT = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
@@ -136,7 +136,13 @@ def test_a_failing_summarizer_falls_back_to_the_built_in_text(tmp_path, caplog, 
         ("liquid", GOOD.replace("fast", "{{ site.github }}"), "accomplishments", "Liquid"),
         ("html", GOOD.replace("fast", "<script>x</script>"), "accomplishments", "HTML is not"),
         ("rule", GOOD.replace("- A slow review", "---"), "risks", "--- line"),
-        ("hides", GOOD.replace("**HIGH:** Flaky", "**LOW:** Flaky"), "risks", "1 high risk"),
+        ("hides", GOOD.replace("**HIGH:** Flaky", "**LOW:** Flaky"), "risks",
+         'the high risk "Flaky DNS" is not kept as high'),
+        ("swaps", GOOD.replace("**HIGH:** Flaky", "**LOW:** Flaky").replace(
+            "- A slow review", "- **HIGH:** A slow review"), "risks",
+         'the high risk "Flaky DNS" is not kept as high'),
+        ("raises", GOOD.replace("- A slow review", "- **CRITICAL:** A slow review"), "risks",
+         '"A slow review" is not a critical risk of the facts'),
         ("empty", GOOD.split("## Key Effort")[0] + "## Key Effort\n", "key_effort", "Key Effort"),
         ("link", GOOD.replace("Shipping", "[Shipping](https://evil.example/x)"), "key_effort",
          "link to https://evil.example/x is not a URL of the facts"),
@@ -293,3 +299,28 @@ def test_a_link_may_only_point_where_statusbot_links_not_to_a_url_in_a_message(t
         sections.key_effort == "Shipping (see https://evil.example/steal) the AAP Direct provider"
     )
     assert "](" not in sections.key_effort  # a bare URL in the facts stays text, never a link
+
+
+def test_critical_and_high_risks_are_matched_by_what_they_name_not_counted():
+    from statusbot.compose import Risk
+    from statusbot.summarizer.answer import check_levels
+
+    url = "https://github.com/acme/app/pull/"
+    built_in = [
+        Risk("high", f"CI failing on pull request [&#35;102]({url}102) for Add the parser: lint"),
+        Risk("high", f"CI failing on pull request [&#35;103]({url}103) for Fix the lexer: test"),
+        Risk("medium", f"Pull request [&#35;98]({url}98) for Docs has waited 3 days for review"),
+        Risk("high", "2 failing tests in unit (report junit.xml at 2026-02-10 09:00)"),
+    ]
+    merged = [
+        ("high", "CI is failing on #102 (lint) and #103 (test)"),
+        ("high", "Two unit tests are failing"),
+        ("low", "#98 is still waiting for review"),
+    ]
+    check_levels(merged, built_in)  # reworded and merged: kept
+    swapped = [("high", "#98 has waited 3 days for review"), *merged[1:2], ("medium", "#102/#103")]
+    with pytest.raises(Unverified, match=r'the high risk "CI failing on pull request #102 for'):
+        check_levels(swapped, built_in)
+    raised = [*merged, ("high", "#98 is still waiting for review")]
+    with pytest.raises(Unverified, match=r'"#98 is still waiting for review" is not a high risk'):
+        check_levels(raised, built_in)

@@ -15,19 +15,29 @@ CORPUS = Path(__file__).resolve().parent / "summarizer_corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 
 
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+SUMMARIZER = " ".join(README.split("## Summarizer (optional)")[1].split("\n## ")[0].split())
+
+
 def test_the_corpus_is_large_enough_and_every_invention_has_an_expectation():
     answers = sorted(p.name for p in CORPUS.glob("*.md"))
     faithful = [a for a in answers if a.startswith("faithful-")]
-    invented = [a for a in answers if a.startswith("invented-")]
+    invented = [a for a in answers if a.startswith(("invented-", "uncaught-"))]
     assert len(answers) >= 20 and len(faithful) >= 10 and len(invented) >= 10
+    assert sorted(faithful + invented) == answers
     assert sorted(invented) == sorted(EXPECTED)
 
 
 def test_faithful_answers_are_accepted_and_inventions_rejected_in_their_section(tmp_path, capsys):
+    """Faithful: every section kept. invented-: rejected in its section, with the reason.
+
+    uncaught-: inventions of the kinds README says the checks cannot see (claims in words); they
+    are accepted, and README names each kind. One that starts failing belongs in invented-.
+    """
     facts = reference_facts()
     built_in = compose(facts)
     wrong: list[str] = []
-    accepted = rejected = 0
+    accepted = rejected = uncaught = 0
     for answer in sorted(CORPUS.glob("*.md")):
         store = Store(tmp_path / answer.stem)
         sections, entry = attempt(facts, built_in, ("cat", str(answer)), 10, store)
@@ -41,17 +51,35 @@ def test_faithful_answers_are_accepted_and_inventions_rejected_in_their_section(
                 assert sections != built_in
             continue
         kind, section, reason = EXPECTED[answer.name]
-        if failed != {section: reason}:
+        if section is None:
+            if failed:
+                wrong.append(f"{answer.name} ({kind}): now rejected: {failed}; move to invented-")
+            elif kind not in SUMMARIZER:
+                wrong.append(f"{answer.name}: README does not say that {kind!r} passes")
+            else:
+                uncaught += 1
+        elif failed != {section: reason}:
             wrong.append(f"{answer.name} ({kind}): expected {section}: {reason}; got {failed}")
         else:
             rejected += 1
     faithful = len(list(CORPUS.glob("faithful-*.md")))
+    checked = sum(1 for v in EXPECTED.values() if v[1] is not None)
     with capsys.disabled():
         print(
             f"\nsummarizer corpus: {accepted}/{faithful} faithful answers accepted, "
-            f"{rejected}/{len(EXPECTED)} inventions rejected in their own section"
+            f"{rejected}/{checked} inventions rejected in their own section, "
+            f"{uncaught}/{len(EXPECTED) - checked} inventions in words accepted as README says"
         )
     assert wrong == []
+
+
+def test_a_sign_off_after_the_key_effort_is_not_published(tmp_path):
+    facts = reference_facts()
+    answer = CORPUS / "faithful-13-sign-off.md"
+    assert "Let me know" in answer.read_text(encoding="utf-8")
+    sections, _ = attempt(facts, compose(facts), ("cat", str(answer)), 10, Store(tmp_path))
+    assert sections.key_effort.startswith("Implementing AAP Direct provider with nested job")
+    assert sections.key_effort.endswith("4.4x provisioning performance improvement over EDA")
 
 
 def test_a_kept_answer_keeps_its_links_escaped_and_the_other_sections(tmp_path):

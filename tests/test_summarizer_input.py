@@ -132,12 +132,23 @@ def test_a_busy_day_stays_under_the_bound_and_keeps_the_short_figures(commits, p
     sections = compose(facts)
     text = command_input("prompt", facts, sections)
     assert len(text.encode("utf-8")) <= MAX_INPUT
-    assert "\n- Executed unit tests (10/10 passing) [junit.xml]\n" in text
+    assert "\n- Executed unit tests (10/10 passing)\n" in text
     items = text.split("\n## Work items")[1].split("\n## ")[0]
     shown = items.count("\n- ") - items.count("more work items, not shown")
     left = int(items.split("- and ")[1].split()[0]) if "- and " in items else 0
     assert shown + left == len(sections.accomplishments)
     assert left > 0 or commits < 2000  # the bound did work on the busiest day
+    assert left == 0 or commits > 500  # 500 commits and 100 PRs: every work item shows
+    assert re.search(r"\n- .* on main in repo0: .*Change \d+ of the parser", text) or left
+    assert not re.search(r"(?<![/.\w])[0-9a-f]{40}", text)  # shas are not links: none listed
+
+
+def test_a_work_item_gets_only_the_size_parts_and_links_its_line_lacks():
+    facts = reference_facts()
+    text = command_input("prompt", facts, compose(facts))
+    pr = "(24 commits, ready for review)\n"  # no "[24 commits; repo#102; 24 shas]" after it
+    assert f"job lifecycle management {pr}" in text
+    assert "osac-project/osac-operator#102" not in text
 
 
 def test_summarizer_input_is_prompt_or_json(tmp_path):

@@ -3,14 +3,16 @@
 # Structure is judged on the whole answer: lines before the first of the three headings (a
 # greeting, a "# Daily Status" title, a code fence) are dropped, then "## Accomplishments",
 # "## Risks & Challenges" and "## Key Effort" must each come once, in order, with no other heading
-# after the first. Each section is then judged alone (markup, links, claims, and for risks that
-# no critical or high risk is lost); one that fails is replaced by the built-in section and its
-# reason kept. Kept text is rebuilt: a markdown link whose URL is one of the facts' becomes
-# markup.link with the label escaped, **bold** stays bold, `code` becomes <code>, and everything
-# else goes through markup.text.
+# after the first; Key Effort is the paragraph under its heading (a model's sign-off after a blank
+# line is dropped). Each section is then judged alone (markup, links, claims, and for risks that
+# the critical and high risks are the built-in ones, each kept at its level: check_levels); one
+# that fails is replaced by the built-in section and its reason kept. Kept text is rebuilt: a
+# markdown link whose URL is one of the facts' becomes markup.link with the label escaped,
+# **bold** stays bold, `code` becomes <code>, and everything else goes through markup.text.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -25,6 +27,7 @@ ITEM_LIMIT = 500
 
 _RISK = re.compile(r"^\*\*(" + "|".join(RISK_LEVELS) + r"):?\*\*:?\s*(.*)$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 _INLINE = re.compile(r"\[([^\[\]\n]*)\]\((https?://[^()\s]*)\)|\*\*(.+?)\*\*|`([^`\n]+)`")
 
 
@@ -38,13 +41,16 @@ def split(text: str) -> dict[str, list[str]]:
     headings = [line.strip() for line in body if re.match(r"\s{0,3}#{1,6}(\s|$)", line)]
     if tuple(headings) != HEADINGS:
         raise Unverified(f"expected the headings {', '.join(HEADINGS)} once each, in order")
-    parts: dict[str, list[str]] = {name: [] for name in NAMES}
+    parts: dict[str, list[str]] = {name: [] for name in (*NAMES, "")}
     current = NAMES[0]
     for line in body:
         if line.strip() in HEADINGS:
             current = NAMES[HEADINGS.index(line.strip())]
         elif line.strip():
             parts[current].append(line)
+        elif current == "key_effort" and parts[current]:
+            current = ""  # Key Effort is its first paragraph: a sign-off after it is dropped
+    parts.pop("", None)
     return parts
 
 
@@ -92,19 +98,97 @@ def _section(name: str, lines: list[str], facts: Known | None, built_in: Section
         if not contents:
             raise Unverified("the Key Effort section is empty")
         return rebuild(" ".join(contents))
-    risks = []
+    risks, written = [], []
     for content in contents:
         if content.rstrip(".").lower() == NO_RISKS.rstrip(".").lower():
             continue
         marked = _RISK.match(content)
         level, body = (marked.group(1).lower(), marked.group(2)) if marked else ("medium", content)
         risks.append(Risk(level, rebuild(body)))
-    for level in ("critical", "high"):
-        wanted = sum(1 for r in built_in.risks if r.level == level)
-        found = sum(1 for r in risks if r.level == level)
-        if found < wanted:
-            raise Unverified(f"{wanted} {level} risk(s) in the facts, {found} in the summary")
+        written.append((level, body))
+    if facts is not None:
+        check_levels(written, built_in.risks)
     return tuple(risks)
+
+
+def check_levels(written: list[tuple[str, str]], built_in: tuple[Risk, ...] | list[Risk]) -> None:
+    """Raise Unverified unless the critical and high risks are the built-in ones, each kept.
+
+    Each built-in critical or high risk must be named by a risk of the answer at the same level,
+    and each critical or high risk of the answer must name one of the facts at its level: a
+    count would let a summary drop the real risk and raise another in its place.
+    """
+    for level in ("critical", "high"):
+        theirs = [plain(r.text) for r in built_in if r.level == level]
+        mine = [plain(body) for lvl, body in written if lvl == level]
+        for risk in theirs:
+            if not any(names(m, risk) for m in mine):
+                raise Unverified(f"the {level} risk {_quote(risk)} is not kept as {level}")
+        for risk in mine:
+            if not any(names(risk, t) for t in theirs):
+                raise Unverified(f"{_quote(risk)} is not a {level} risk of the facts")
+
+
+def names(text: str, risk: str) -> bool:
+    """Return whether text names the risk: shares one of its identifiers, or enough words.
+
+    Identifiers (#102, ReconciledConfigVersion, test_parse, b4b15d3, reports/e2e.xml) are the
+    subject of a risk; a risk without any needs min(3, all) of its words (stems) in the text.
+    """
+    wanted = _identifiers(risk)
+    if wanted:
+        return bool(wanted & _identifiers(text))
+    words = _words(risk)
+    return len(words & _words(text)) >= min(3, len(words))
+
+
+_TOKEN = re.compile(r"#\d+|[\w./-]*\w")
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "the and for with from that this when not but are was were has have had its into than "
+        "then there their they them can could does doesn don all any via per due out off",
+    )
+)
+
+
+def plain(markdown: str) -> str:
+    """Return a risk's text without markup: entities undone, links as their labels, no URLs."""
+    text = html.unescape(markdown)
+    text = re.sub(r"\[([^\[\]\n]*)\]\([^()\s]*\)", r"\1", text)
+    return re.sub(r"https?://\S+", " ", text)
+
+
+def _identifiers(text: str) -> set[str]:
+    out = set()
+    for token in _TOKEN.findall(text):
+        token = token.strip("./-")
+        if DATE_OR_TIME.fullmatch(token):
+            continue
+        if (
+            token.startswith("#")
+            or "_" in token
+            or re.search(r"[a-z][A-Z]", token)
+            or (re.search(r"[A-Za-z]", token) and re.search(r"\d", token))
+        ):
+            out.add(token.lower())
+    return out
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for word in re.findall(r"[A-Za-z]{3,}", text):
+        word = word.lower()
+        if word in _STOP:
+            continue
+        word = re.sub(r"(ing|ed|es|s)$", "", word) if len(word) > 4 else word
+        out.add(word[:6])
+    return out
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f'"{text[:60].rstrip()}…"' if len(text) > 60 else f'"{text}"'
 
 
 def rebuild(content: str) -> str:

@@ -1,6 +1,7 @@
 """What the summarizer command reads: the shipped prompt with a compact digest, or the raw JSON."""
 
-# The digest lists the built-in page (each work item's line with its size and links), the risks
+# The digest lists the built-in page (each work item's line with the size parts and the URLs of
+# its evidence that the line lacks; never its commit shas), the risks
 # with their levels, the test, coverage and metric figures, the notes and the built-in key
 # effort, as plain text (markup.text's entities undone, links left as markdown). It is bounded:
 # when the rendered prompt would pass MAX_INPUT bytes, the longest work items are left out (the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from statusbot.model import Facts
 PROMPT_TEMPLATE = "summarizer-prompt.md.j2"
 MAX_INPUT = 24_000
 INPUT_MODES = ("prompt", "json")
+URL = re.compile(r"https?://")
 
 
 def line(item: Any) -> str:
@@ -49,10 +52,21 @@ def size(item: Any) -> str:
 
 
 def links(item: Any) -> list[str]:
-    """Return the URLs of a work item's evidence that its line does not already show."""
+    """Return the URLs of a work item's evidence that its line does not already show.
+
+    Evidence also holds commit shas and pull request refs ("repo#N"): they are not links, and a
+    day's hundreds of shas would crowd the work items out of the bounded digest.
+    """
     found = () if isinstance(item, str) else getattr(item, "evidence", ()) or ()
     urls = [e if isinstance(e, str) else getattr(e, "url", None) for e in found]
-    return [u for u in urls if u and u not in line(item)]
+    return [u for u in urls if u and URL.match(u) and u not in line(item)]
+
+
+def extra(item: Any) -> str:
+    """Return what the digest adds to a work item's line: the size parts and links it lacks."""
+    shown = plain(line(item))
+    parts = [p for p in size(item).split(", ") if p and p not in shown]
+    return "; ".join([", ".join(parts), *links(item)] if parts else links(item))
 
 
 def plain(markdown: str) -> str:
@@ -83,10 +97,7 @@ def built_in_lines(sections: Sections) -> list[str]:
 
 def context(facts: Facts, sections: Sections) -> dict[str, Any]:
     """Return the prompt template's variables: the day's digest."""
-    items = []
-    for item in sections.accomplishments:
-        extra = [size(item), *links(item)]
-        items.append({"line": plain(line(item)), "size": "; ".join(e for e in extra if e)})
+    items = [{"line": plain(line(i)), "size": extra(i)} for i in sections.accomplishments]
     metrics = []
     for m in facts.metrics:
         label = f" ({m.label})" if m.label else ""
