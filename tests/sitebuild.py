@@ -203,17 +203,9 @@ def export(repo: Path, branch: str, target: Path) -> None:
 
 def jekyll_build(source: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Build the site with the real jekyll, as GitHub Pages would (`extra`: more arguments)."""
+    args = ["build", "--source", str(source), "--destination", str(site), "--trace", *extra]
     return subprocess.run(
-        [
-            tool("jekyll"),
-            "build",
-            "--source",
-            str(source),
-            "--destination",
-            str(site),
-            "--trace",
-            *extra,
-        ],  # fmt: skip
+        [tool("jekyll"), *args],
         capture_output=True,
         text=True,
         timeout=JEKYLL_TIMEOUT,
