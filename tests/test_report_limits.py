@@ -148,6 +148,30 @@ def test_a_large_cobertura_report_is_streamed(tmp_path: Path) -> None:
     assert result["grown"] < 2 * size, f"{result['grown'] / MB:.0f} MB for {size / MB:.0f} MB"
 
 
+def test_a_large_coveragepy_json_report_takes_about_twice_its_size(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.json"
+    lines = list(range(1, 400))
+    entry = {"executed_lines": lines[::2], "missing_lines": lines[1::2], "excluded_lines": []}
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"meta": {"version": "7.6.1"}, "files": {')
+        files = 0
+        while out.tell() < 30 * MB:
+            summary = {"covered_lines": 200, "num_statements": 399}
+            item = {**entry, "summary": summary, "functions": {"f": {**entry, "summary": summary}}}
+            out.write(
+                ("," if files else "") + f'"src/p{files % 7}/f{files}.py": ' + json.dumps(item)
+            )
+            files += 1
+        out.write('}, "totals": {"covered_lines": 0, "num_statements": 0}}')
+    size = path.stat().st_size
+    result = probe("coverage", path)
+    assert result["failures"] == []
+    assert f"lines_covered={200 * files}, lines_valid={399 * files}" in result["found"][0]
+    # The whole document took five times the file; the text and one object at a time, twice.
+    grown = result["grown"]
+    assert grown < 2 * size + 16 * MB, f"{grown / MB:.0f} MB for {size / MB:.0f} MB"
+
+
 def test_a_report_over_the_cap_is_named_under_risks_and_the_rest_publishes(
     tmp_path: Path, run_cli
 ) -> None:
