@@ -201,10 +201,11 @@ def export(repo: Path, branch: str, target: Path) -> None:
         tar.extractall(target, filter="data")
 
 
-def jekyll_build(source: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """Build the site with the real jekyll, as GitHub Pages would."""
+def jekyll_build(source: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Build the site with the real jekyll, as GitHub Pages would (`extra`: more arguments)."""
+    args = ["build", "--source", str(source), "--destination", str(site), "--trace", *extra]
     return subprocess.run(
-        [tool("jekyll"), "build", "--source", str(source), "--destination", str(site), "--trace"],
+        [tool("jekyll"), *args],
         capture_output=True,
         text=True,
         timeout=JEKYLL_TIMEOUT,

@@ -163,3 +163,45 @@ def test_a_risk_open_on_the_page_can_be_resolved_without_the_local_record(
         result = run_cli(project, "note", "Fixed", "--resolve", rid)
     assert result.exit_code == 0, result.output
     assert result.output == f"recorded note for 2026-02-11 (resolves risk {rid})\n"
+
+
+def test_a_commit_without_a_message_shows_as_no_message(project: Path, run_cli) -> None:
+    for n, message in enumerate(("", "   ", "\n\n")):
+        (project / f"blank{n}.txt").write_text(f"{n}\n")
+        git(project, "add", f"blank{n}.txt")
+        stamp = datetime(2026, 2, 10, 10, n, tzinfo=UTC).isoformat()
+        git(
+            project, "commit", "-q", "--allow-empty-message", "--cleanup=verbatim", "-m", message,
+            env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+        )  # fmt: skip
+    with freeze_time(NOON):
+        result = run_cli(project, "publish")
+    assert result.exit_code == 0, result.output
+    page = git(project, "show", "gh-pages:_posts/2026-02-10-daily-status.md")
+    done = page.split("## Accomplishments\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    blank = [line for line in done if "blank" in line]
+    assert len(blank) == 3, done
+    for line in blank:  # the escaped "(" is how the page keeps Markdown from reading a link
+        assert ": &#40;no message) (1 commit" in line, line
+
+
+@pytest.mark.parametrize(
+    ("branch", "problem"),
+    [
+        ("HEAD", "'HEAD' names the checked-out commit, not a branch; use e.g. gh-pages"),
+        ("refs/heads/pages", "write the branch name without refs/heads/: 'pages'"),
+    ],
+)
+def test_a_branch_git_would_trip_over_is_refused_before_anything_is_written(
+    project: Path, run_cli, branch: str, problem: str
+) -> None:
+    (project / "statusbot.yml").write_text(
+        f"timezone: UTC\npublish: {{remote: null, branch: {branch}}}\n"
+    )
+    refs = git(project, "for-each-ref", "--format=%(refname)")
+    with freeze_time(NOON):
+        result = run_cli(project, "publish")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {project / 'statusbot.yml'}: publish.branch: {problem}\n"
+    assert git(project, "for-each-ref", "--format=%(refname)") == refs
+    assert git(project, "rev-parse", "--abbrev-ref", "HEAD") == "main"  # not ambiguous

@@ -49,6 +49,7 @@ def test_all_checks_pass(tmp_path, run_cli, active_timer):
         "config": "ok",
         "github token": "warn",
         "push access": "ok",
+        "git history": "ok",
         "site renders": "ok",
         "schedule": "ok",
     }
@@ -72,6 +73,7 @@ def test_failures_print_the_fix_and_exit_1(tmp_path, run_cli, monkeypatch):
         "config": "ok",
         "github token": "FAIL",
         "push access": "FAIL",
+        "git history": "ok",
         "site renders": "ok",
         "schedule": "warn",
     }

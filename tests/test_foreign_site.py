@@ -14,7 +14,10 @@ from test_manifest import commit_by_hand
 from statusbot.gitpages.manifest import MANIFEST_NAME
 
 THEIR_SITE = {
-    "_config.yml": b"title: My Own Site\ndescription: Things I make\ntheme: minima\n",
+    "_config.yml": (
+        b"title: My Own Site\ndescription: Things I make\ntheme: minima\nplugins: [jekyll-feed]\n"
+    ),
+    "_posts/2026-01-05-hello.md": b"---\nlayout: post\ntitle: Hello\n---\nMy first post.\n",
     "index.md": b"---\nlayout: home\n---\nWelcome to my site.\n",
     "about.md": b"---\nlayout: page\ntitle: About\npermalink: /about/\n---\nAbout me.\n",
     "_layouts/home.html": b'---\nlayout: default\n---\n<div class="their-home">{{ content }}</div>',
@@ -83,7 +86,7 @@ def test_the_root_of_a_foreign_site_is_refused_with_the_fix(project: Path, run_c
     assert result.exit_code == 1
     assert result.output.strip().endswith(
         "the root of branch 'gh-pages' holds files statusbot did not write (CNAME, _config.yml, "
-        "_layouts/home.html and 2 more): choose a publish.path folder of its own (e.g. /status), "
+        "_layouts/home.html and 3 more): choose a publish.path folder of its own (e.g. /status), "
         "or take them over with publish.adopt: true"
     )
     assert git(project, "rev-parse", "gh-pages") == tip
@@ -93,13 +96,30 @@ def test_the_root_of_a_foreign_site_is_refused_with_the_fix(project: Path, run_c
 def test_jekyll_builds_their_site_with_statusbot_in_its_folder(
     project: Path, run_cli, tmp_path: Path
 ) -> None:
+    # Their site built before statusbot publishes, at a fixed site.time (the feed's <updated>).
+    when = tmp_path / "time.yml"
+    when.write_text("time: 2026-02-11 08:00:00 +0000\n")
+    theirs = tmp_path / "their-site"
+    mine = tmp_path / "their-branch"
+    export(project, "gh-pages", mine)
+    alone = jekyll_build(mine, theirs, "--config", f"{mine / '_config.yml'},{when}")
+    assert alone.returncode == 0, alone.stdout + alone.stderr
     publish_days(project, run_cli)
     source, site = tmp_path / "branch", tmp_path / "_site"
     export(project, "gh-pages", source)
 
-    done = jekyll_build(source, site)
+    done = jekyll_build(source, site, "--config", f"{source / '_config.yml'},{when}")
 
     assert done.returncode == 0, done.stdout + done.stderr
+    # Every page of theirs is byte-identical, and statusbot added nothing outside its folder.
+    built = {p.relative_to(theirs): p.read_bytes() for p in theirs.rglob("*") if p.is_file()}
+    assert {Path("index.html"), Path("about/index.html"), Path("feed.xml")} <= set(built)
+    after = {
+        p.relative_to(site): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and p.relative_to(site).parts[0] != "status"
+    }
+    assert after == built
     assert "does not exist" not in done.stdout + done.stderr  # every layout was found
     for path, data in THEIR_SITE.items():
         assert (source / path).read_bytes() == data

@@ -6,16 +6,18 @@ import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import branch_file, configured_site, set_mtime
+from conftest import branch_file, configured_site, project_layout, set_mtime
 from freezegun import freeze_time
 
 ROOT = Path(__file__).resolve().parents[1]
 NOON = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
 PAGE = "_posts/2026-02-10-daily-status.md"
+PAGE_8 = "_posts/2026-02-08-daily-status.md"
 MB = 1024 * 1024
 
 # Runs in a child process, so that the peak is this parse's and nothing else's. The peak is the
@@ -148,6 +150,30 @@ def test_a_large_cobertura_report_is_streamed(tmp_path: Path) -> None:
     assert result["grown"] < 2 * size, f"{result['grown'] / MB:.0f} MB for {size / MB:.0f} MB"
 
 
+def test_a_large_coveragepy_json_report_takes_about_twice_its_size(tmp_path: Path) -> None:
+    path = tmp_path / "coverage.json"
+    lines = list(range(1, 400))
+    entry = {"executed_lines": lines[::2], "missing_lines": lines[1::2], "excluded_lines": []}
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"meta": {"version": "7.6.1"}, "files": {')
+        files = 0
+        while out.tell() < 30 * MB:
+            summary = {"covered_lines": 200, "num_statements": 399}
+            item = {**entry, "summary": summary, "functions": {"f": {**entry, "summary": summary}}}
+            out.write(
+                ("," if files else "") + f'"src/p{files % 7}/f{files}.py": ' + json.dumps(item)
+            )
+            files += 1
+        out.write('}, "totals": {"covered_lines": 0, "num_statements": 0}}')
+    size = path.stat().st_size
+    result = probe("coverage", path)
+    assert result["failures"] == []
+    assert f"lines_covered={200 * files}, lines_valid={399 * files}" in result["found"][0]
+    # The whole document took five times the file; the text and one object at a time, twice.
+    grown = result["grown"]
+    assert grown < 2 * size + 16 * MB, f"{grown / MB:.0f} MB for {size / MB:.0f} MB"
+
+
 def test_a_report_over_the_cap_is_named_under_risks_and_the_rest_publishes(
     tmp_path: Path, run_cli
 ) -> None:
@@ -189,3 +215,48 @@ def test_a_bad_cap_is_a_config_error(tmp_path: Path, run_cli, value: str, proble
     result = run_cli(tmp_path, "collect")
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path / 'statusbot.yml'}: {problem}\n"
+
+
+def run_child(cwd: Path, *args: str) -> tuple[int, int, float, str]:
+    """Run statusbot in its own process; return exit code, peak resident bytes, seconds, output."""
+    out = cwd / "child-output.txt"
+    started = time.monotonic()
+    with out.open("wb") as sink:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "statusbot", *args],
+            cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, usage.ru_maxrss * 1024, time.monotonic() - started, out.read_text()
+
+
+def test_publish_with_a_1_gb_sparse_coverage_file_peaks_as_without_it(tmp_path: Path) -> None:
+    """The whole CLI in a child process: the 1 GB file costs no memory and no time, only a risk."""
+    if not hasattr(os, "wait4"):
+        pytest.skip("a child's own peak is read with os.wait4 (POSIX)")
+    project_layout(
+        tmp_path, sources='  junit: []\n  coverage: ["coverage.xml"]\n', publish="  remote: null\n"
+    )
+    report = tmp_path / "coverage.xml"
+    report.write_text(
+        '<coverage><packages><package name="p"><classes><class filename="a.py"><lines>'
+        '<line number="1" hits="1"/></lines></class></classes></package></packages></coverage>'
+    )
+    day = datetime(2026, 2, 8, 10, 0, tzinfo=UTC)
+    set_mtime(report, day)
+    small = run_child(tmp_path, "--date", "2026-02-08", "publish")
+    assert small[0] == 0, small[3]
+    assert "coverage: coverage.xml 100.0%" in branch_file(tmp_path / "site", "gh-pages", PAGE_8)
+    sparse(report, 1024 * MB)
+    set_mtime(report, day)
+    code, peak, seconds, output = run_child(tmp_path, "--date", "2026-02-08", "publish")
+
+    assert code == 0, output
+    assert "1 failing source" in output
+    page = branch_file(tmp_path / "site", "gh-pages", PAGE_8)
+    assert "file is 1024.0 MB, over the 64 MB limit" in page
+    assert peak < small[1] + 16 * MB, f"{peak / MB:.0f} MB, {small[1] / MB:.0f} MB without it"
+    assert seconds < small[2] + 2, f"{seconds:.1f} s, {small[2]:.1f} s without it"
+    print(f"peak {peak / MB:.1f} MB in {seconds:.2f} s; small report {small[1] / MB:.1f} MB")

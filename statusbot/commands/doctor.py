@@ -7,6 +7,7 @@ repository) ask GitHub itself, through the GitHub provider's client.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -96,6 +97,54 @@ def check_push(config: Config) -> Check:
     return Check("push access", False, f"{reason}; {fix}")
 
 
+def check_history(config: Config) -> Check:
+    """Warn when a source repository is a shallow clone: the days before its cut undercount."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from statusbot.gitpages import locate
+    from statusbot.gitpages.git import Git, GitError
+
+    repos = list(config.sources.git)
+    if not repos:
+        return Check("git history", None, "skipped: no sources.git repositories")
+    problems = []
+    for repo in repos:
+        common = locate.common_dir(repo)
+        cuts = _read_lines(common / "shallow") if common else []
+        if not cuts:
+            continue  # a full clone (a missing repository is named by the site check)
+        try:
+            proc = Git(repo).run("show", "-s", "--format=%ct", *cuts[:MAX_CUTS], timeout=60)
+            stamps = [int(s) for s in proc.stdout.decode().split()]
+        except (GitError, ValueError):
+            stamps = []
+        when = ""
+        if stamps:
+            cut = datetime.fromtimestamp(max(stamps), ZoneInfo(config.timezone))
+            when = f": history before {cut:%Y-%m-%d %H:%M} not read"
+        problems.append(f"{repo} is a shallow clone{when}; run: git -C {repo} fetch --unshallow")
+    if problems:
+        return Check("git history", None, "; ".join(problems))
+    return Check("git history", True, f"full history in {_repos(len(repos))}")
+
+
+MAX_CUTS = 100
+"""Shallow cut points read for their date (a clone of many branches can have many)."""
+
+
+def _read_lines(path: Path) -> list[str]:
+    """Return a small file's non-blank lines, or [] when it is missing."""
+    try:
+        return [line for line in path.read_text(encoding="utf-8").split() if line]
+    except OSError:
+        return []
+
+
+def _repos(count: int) -> str:
+    return "1 repository" if count == 1 else f"{count} repositories"
+
+
 def check_render(config: Config, obj: Context) -> Check:
     """Check the site renders for today (in memory; nothing written)."""
     from statusbot.providers.registry import PROVIDERS
@@ -144,6 +193,7 @@ def run(obj: Context) -> None:
     if config is not None:
         checks += check_token(config)
         checks.append(check_push(config))
+        checks.append(check_history(config))
         checks.append(check_render(config, obj))
         checks.append(check_timer(config))
     for check in checks:

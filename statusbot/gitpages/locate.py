@@ -76,6 +76,35 @@ def _packed(common: Path) -> dict[str, str]:
     return refs
 
 
+def branch_refs(path: Path, branch: str) -> dict[str, str] | None:
+    """Return {ref: commit} of `branch` and every remote's copy of it in the repo at path.
+
+    None when there is no repository there or its refs are in reftable.
+    """
+    common = common_dir(path)
+    if common is None or uses_reftable(common):
+        return None
+
+    def wanted(ref: str) -> bool:
+        if ref == f"refs/heads/{branch}":
+            return True
+        return ref.startswith("refs/remotes/") and ref.endswith(f"/{branch}")
+
+    found = {ref: sha for ref, sha in _packed(common).items() if wanted(ref)}
+    for top, _dirs, files in os.walk(common / "refs" / "remotes"):
+        for name in files:
+            ref = os.path.relpath(os.path.join(top, name), common).replace(os.sep, "/")
+            if wanted(ref):
+                found[ref] = ""
+    found[f"refs/heads/{branch}"] = ""
+    refs = {}
+    for ref in found:
+        sha = read_ref(common, ref)
+        if sha:
+            refs[ref] = sha
+    return refs
+
+
 def ref_state(path: Path, skip: Callable[[str], bool]) -> bytes | None:
     """Return the bytes of every ref file of the repo at path (HEAD, refs/, packed-refs, shallow).
 

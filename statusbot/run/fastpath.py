@@ -82,10 +82,35 @@ def own_files(store: Store) -> str:
     return hashlib.sha256(own + str(store.records_tip()).encode()).hexdigest()
 
 
-def unchanged(config: Config, store: Store, snap: str, remote: str | None) -> str | None:
-    """Return the branch tip when the last run saw this very snapshot and the tip hasn't moved."""
+def pages_refs(config: Config) -> dict[str, str]:
+    """Return {repo and ref: commit} of the Pages branch and its remote copies in the sources.
+
+    The snapshot leaves these refs out (our own commits move them); the last run records them
+    as they were before it, so the next run can tell a commit of someone else (work on main,
+    say, with publish.branch: main) from its own.
+    """
+    found: dict[str, str] = {}
+    for repo in config.sources.git:
+        for ref, sha in (locate.branch_refs(repo, config.publish.branch) or {}).items():
+            found[f"{repo}\0{ref}"] = sha
+    return found
+
+
+def unchanged(
+    config: Config, store: Store, snap: str, remote: str | None, pages: dict[str, str]
+) -> str | None:
+    """Return the branch tip when the last run saw this very snapshot and the tip hasn't moved.
+
+    `pages` are the Pages refs of the sources now: each must be where the last run found it or
+    at the tip it left.
+    """
     last = store.load_json(LAST_RUN)
     if last.get("snapshot") != snap or last.get("own") != own_files(store):
+        return None
+    before = last.get("pages")
+    if not isinstance(before, dict) or set(before) - set(pages):
+        return None
+    if any(sha not in (before.get(name), last.get("tip")) for name, sha in pages.items()):
         return None
     return _unmoved(config, last, remote)
 
@@ -98,14 +123,23 @@ def unchanged_tip(config: Config, store: Store, key: str, remote: str | None) ->
     return _unmoved(config, last, remote)
 
 
-def remember(config: Config, store: Store, key: str, snap: str | None, remote: str | None) -> None:
+def remember(
+    config: Config,
+    store: Store,
+    key: str,
+    snap: str | None,
+    remote: str | None,
+    pages: dict[str, str] | None = None,
+) -> None:
     """Record the inputs and the branch tip of a completed run, for the next run's shortcut.
 
     `snap` is None when the run's snapshot must not be trusted next time (GitHub in play, or
-    a source failing: the stale banner depends on the time).
+    a source failing: the stale banner depends on the time). `pages` are the sources' Pages
+    refs as the run found them before collecting (see pages_refs).
     """
     local, _tracking = tips(config, remote)
-    record = {"key": key, "snapshot": snap, "own": own_files(store), "tip": local}
+    record: dict[str, object] = {"key": key, "snapshot": snap, "own": own_files(store)}
+    record.update(tip=local, pages=pages if snap is not None else None)
     store.save_json(LAST_RUN, {**record, "ours": _our_tree(config, local)})
 
 

@@ -83,8 +83,9 @@ def publish(
     remote = config.publish.remote or "origin"
     branch = config.publish.branch
     tracked = remote if push else None
+    pages = fastpath.pages_refs(config)  # before the snapshot: a commit between is seen next
     snap = None if dry_run else fastpath.snapshot(config, store, day, push, tracked)
-    tip = None if snap is None else fastpath.unchanged(config, store, snap, tracked)
+    tip = None if snap is None else fastpath.unchanged(config, store, snap, tracked, pages)
     if tip is not None:  # the inputs and the branch are as the last run left them
         return _no_change(workspace, day, tip, push, f"{remote}/{branch}")
     from statusbot import checkpoint, health
@@ -116,7 +117,7 @@ def publish(
     trusted = None if failing or failed(facts) else snap  # a failing source's banner ages
     if tip is not None:
         # Nothing to render: same facts, same templates, and the branch is as we left it.
-        fastpath.remember(config, store, key, trusted, tracked)  # the new snapshot, same page
+        fastpath.remember(config, store, key, trusted, tracked, pages)  # new snapshot, same page
         note = f"not pushed: {remote}/{branch} is already at {tip[:7]}" if push else None
         result = PublishResult(branch, None, (), False, note or "not pushed: push is off")
         return Outcome(
@@ -150,7 +151,7 @@ def publish(
         if config.publish.squash_after_days is not None:
             squashed = squash(workspace, remote if push else None)
             result = _after_squash(workspace, result)
-        fastpath.remember(config, store, key, trusted, remote if push else None)
+        fastpath.remember(config, store, key, trusted, remote if push else None, pages)
     return Outcome(
         facts, sections, day_page(config.publish.path, day), result, failing, squashed, stats
     )
