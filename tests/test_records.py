@@ -253,3 +253,20 @@ def test_a_store_written_by_the_last_release_is_imported_once(tmp_path, run_cli)
     assert coverage_snapshots(Store(store, repo)) == {
         "coverage.xml": {"2026-02-09": {"overall": 71.5, "packages": {"a": 70.0}}}
     }
+
+
+def test_publish_of_several_days_fetches_the_records_first_and_pushes_them_after(team):
+    yesterday = str(datetime.now(UTC).date() - timedelta(days=1))
+    for text, args in (("Laptop note yesterday", ("--date", yesterday)), ("Laptop note today", ())):
+        noted = statusbot_cli(team["laptop1"], "note", text, *args)
+        assert noted.returncode == 0, noted.stderr
+    kept = statusbot_cli(team["publisher"], "record", "deploy", "--env", "prod", "--version",
+                         "v2.0.0", "--no-push")  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    filled = statusbot_cli(team["publisher"], "publish", "--days", "2")
+    assert filled.returncode == 0, filled.stderr
+    assert "pushed records to 'origin'" in filled.stdout
+    day_before = git(team["publisher"], "show", f"gh-pages:_posts/{yesterday}-daily-status.md")
+    assert "Laptop note yesterday" in day_before
+    assert "Laptop note today" in page(team["publisher"])
+    assert "v2.0.0" in [r.get("version") for r in read_records(Git(team["origin"]))]
