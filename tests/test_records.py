@@ -204,9 +204,16 @@ def test_no_push_keeps_the_record_in_the_clone_until_record_push(team):
         f"recorded deploy of v1.4.2 to prod for {datetime.now(UTC).date()}"
     ]
     assert git(team["origin"], "for-each-ref", REF) == ""
+    metric = statusbot_cli(team["laptop2"], "record", "metric", "Build time", "42", "--unit", "s",
+                           "--no-push")  # fmt: skip
+    assert metric.returncode == 0, metric.stderr
     pushed = statusbot_cli(team["laptop2"], "record", "push")
     assert (pushed.returncode, pushed.stdout) == (0, "pushed records to 'origin'\n")
-    assert [r["version"] for r in read_records(Git(team["origin"]))] == ["v1.4.2"]
+    found = sorted(read_records(Git(team["origin"])), key=lambda r: r["kind"])
+    assert [(r["kind"], r.get("version"), r.get("value")) for r in found] == [
+        ("deploy", "v1.4.2", None), ("metric", None, 42.0)
+    ]  # fmt: skip
+    assert [r.get("by") for r in found] == [BO[0], BO[0]]  # who wrote them, wherever it was
 
 
 def test_a_store_written_by_the_last_release_is_imported_once(tmp_path, run_cli):
