@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import bare_remote, commit, git, make_repo
+from conftest import bare_remote, commit, git, make_repo, set_mtime
 
 import statusbot
 from statusbot.gitpages.git import Git
@@ -277,3 +278,63 @@ def test_publish_of_several_days_fetches_the_records_first_and_pushes_them_after
     assert "Laptop note yesterday" in day_before
     assert "Laptop note today" in page(team["publisher"])
     assert "v2.0.0" in [r.get("version") for r in read_records(Git(team["origin"]))]
+
+
+LEGACY = Path(__file__).parent / "legacy_store"  # written by the last release: see its ABOUT.md
+
+
+def test_a_store_written_by_the_last_release_gives_the_same_page_after_its_import(tmp_path):
+    repo = make_repo(tmp_path / "project", ANA)
+    (repo / "statusbot.yml").write_text(
+        CONFIG.replace("  junit: []\n  coverage: []\n",
+                       "  junit: []\n  coverage: [coverage.xml]\n  metrics: [metrics.json]\n")
+        .replace("  remote: origin\n", "  remote: null\n")
+    )  # fmt: skip
+    (repo / ".gitignore").write_text("coverage.xml\nmetrics.json\n")
+    commit(repo, "Set up the project", datetime(2026, 2, 9, 9, tzinfo=UTC))
+    commit(repo, "Add the login API", datetime(2026, 2, 9, 10, tzinfo=UTC))
+    commit(repo, "Speed up the build", datetime(2026, 2, 10, 10, tzinfo=UTC))
+    lines = "".join(f'<line number="{i}" hits="{int(i <= 9)}"/>' for i in range(1, 11))
+    web = "".join(f'<line number="{i}" hits="{int(i <= 6)}"/>' for i in range(1, 11))
+    (repo / "coverage.xml").write_text(
+        '<?xml version="1.0" ?>\n<coverage><packages>'
+        f'<package name="api"><classes><class name="api" filename="api/m.py"><lines>{lines}'
+        "</lines></class></classes></package>"
+        f'<package name="web"><classes><class name="web" filename="web/m.py"><lines>{web}'
+        "</lines></class></classes></package></packages></coverage>\n"
+    )
+    (repo / "metrics.json").write_text(
+        '{"metrics": [{"name": "Bundle size", "value": 498, "unit": "kB", "label": "web"}]}\n'
+    )
+    for name in ("coverage.xml", "metrics.json"):
+        set_mtime(repo / name, datetime(2026, 2, 10, 12, tzinfo=UTC))
+    store = repo / ".git" / "statusbot"
+    store.mkdir()
+    for name in ("records.jsonl", "coverage-snapshots.json", "metric-snapshots.json"):
+        shutil.copy(LEGACY / name, store / name)
+
+    done = statusbot_cli(repo, "--date", "2026-02-10", "publish")
+    assert done.returncode == 0, done.stderr
+
+    def from_records(page: str) -> list[str]:
+        """Return the page's lines made from records and baselines (not from commits)."""
+        body = page.split("## Accomplishments\n", 1)[1].split("\n## Key Effort", 1)[0]
+        return [line for line in body.splitlines() if not line.startswith(("- Worked", "- Add"))]
+
+    old = (LEGACY / "page-2026-02-10.md").read_text(encoding="utf-8")
+    new = git(repo, "show", "gh-pages:_posts/2026-02-10-daily-status.md")
+    assert from_records(new) == from_records(old)  # notes, coverage and metric changes, deploy
+    assert "Build time 30s → 24s" in new and "overall 65.0% → 75.0%" in new
+    written = [json.loads(line) for line in (LEGACY / "records.jsonl").read_text().splitlines()]
+    imported = read_records(Git(repo))
+    assert len(imported) == len(written) + 4  # and two coverage and two metric baselines
+    for record in written:  # every field of every record, as the release wrote it
+        assert any(record.items() <= r.items() for r in imported), record
+    tip = git(repo, "rev-parse", REF)
+    again = statusbot_cli(repo, "--date", "2026-02-11", "publish")
+    assert again.returncode == 0, again.stderr
+    assert git(repo, "rev-parse", REF) == tip  # imported once: nothing written again
+    assert sorted(p.name for p in store.glob("*.imported")) == [
+        "coverage-snapshots.json.imported", "metric-snapshots.json.imported",
+        "records.jsonl.imported",
+    ]  # fmt: skip
