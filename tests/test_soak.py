@@ -1,6 +1,7 @@
 """Soak: hundreds of simulated 15-minute cycles against a real bare remote, faults at random.
 
-Each cycle may add facts (a commit, a note), then injects at most one fault, chosen with a fixed
+Each cycle may add facts (a commit, a note written on one of two laptops' clones and pushed to the
+records ref), then injects at most one fault, chosen with a fixed
 seed, and runs `statusbot publish` at the cycle's simulated time (freezegun in process; git gets
 the same time through GIT_*_DATE). Faults are entries of FAULTS: a name, a weight and a function
 that runs the cycle its way. GitHub faults (5xx, timeouts, rate-limit 403s, HTML 200 bodies,
@@ -9,7 +10,9 @@ loopback GitHub server's next answers; no pull request shown before such a cycle
 
 At the end: every day that had facts has its page with every fact known at its last good run,
 no page is corrupt, there is no merge, empty or duplicate commit, nothing pushed elsewhere was
-lost, the token appears nowhere, and the final site tree is whole.
+lost, the token appears nowhere, and the final site tree is whole. Every laptop note is in the
+remote's records exactly once and on its day's page once its day had a run after it; the
+remote's records ref only ever moved forward (its reflog), and each laptop's is merged into it.
 """
 
 from __future__ import annotations
@@ -65,6 +68,9 @@ class Soak:
     elsewhere: list[str] = field(default_factory=list)  # files pushed by another machine
     github: FakeGitHub | None = None  # the loopback GitHub the runs talk to
     prs: dict[str, list[int]] = field(default_factory=dict)  # day -> pull requests opened
+    notes: dict[str, list[str]] = field(default_factory=dict)  # day -> laptop notes pushed
+    kept: list[str] = field(default_factory=list)  # laptop notes not pushed yet (lost the race)
+    settled: dict[str, list[str]] = field(default_factory=dict)  # day -> notes a good run saw
 
     @property
     def site(self) -> Path:
@@ -93,7 +99,38 @@ class Soak:
             raise result.exception
         if result.exit_code == 0 and "holds the lock" not in result.output:
             self.good[self.day()] = list(self.facts.get(self.day(), []))
+            self.settle(result.output)
         return result.exit_code
+
+    def settle(self, output: str) -> None:
+        """After a good run that fetched the records: the day's pushed notes are on its page."""
+        if "records: " not in output:  # the fetch (or push) of the records did not fail
+            self.settled[self.day()] = list(self.notes.get(self.day(), []))
+
+    def note(self, laptop: str, text: str) -> None:
+        """Write a note on a laptop's clone in process, at the simulated time."""
+        with freeze_time(self.now):
+            result = CliRunner().invoke(
+                cli, ["--config", str(self.root / f"{laptop}.yml"), "note", text],
+                env=self.git_env(),
+            )  # fmt: skip
+        self.noted(text, result.exit_code, result.output)
+
+    def start_note(self, laptop: str, text: str) -> subprocess.Popen:
+        """Start a laptop's note as a real process at the simulated time."""
+        args = [self.now.isoformat(), "--config", str(self.root / f"{laptop}.yml"), "note", text]
+        return subprocess.Popen(
+            [sys.executable, "-c", MAIN_AT, *args], env={**os.environ, **self.git_env()},
+            cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def noted(self, text: str, code: int, output: str) -> None:
+        assert code == 0, output
+        self.outputs.append(output)
+        if "not pushed" in output:
+            self.kept.append(text)  # in the laptop's ref: it goes out with its next push
+        else:
+            self.notes.setdefault(self.day(), []).append(text)
 
     def run_second(self) -> int:
         """Run the second publisher (its own config, folder and store) at the simulated time."""
@@ -126,6 +163,9 @@ class Soak:
             [sys.executable, "-c", MAIN_AT, *args], env=env, cwd=self.root,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
+
+    def note_count(self) -> int:
+        return sum(len(v) for v in self.notes.values()) + len(self.kept) + 1
 
     def wait_paused(self, proc: subprocess.Popen) -> bool:
         """Wait until the process pauses; False if it ended first (nothing to pause for)."""
@@ -225,7 +265,20 @@ def cycle_two_at_once(soak: Soak) -> None:
     assert proc.returncode == 0, err
     soak.outputs.append(out + err)
     soak.good[soak.day()] = list(soak.facts.get(soak.day(), []))
+    soak.settle(out)
     soak.outcomes["gave way to a concurrent run"] += 1
+
+
+def cycle_notes_racing_a_run(soak: Soak) -> None:
+    """Both laptops write a note in their own processes while the publisher runs."""
+    texts = [f"Soak note {soak.note_count()} from {laptop}" for laptop in LAPTOPS]
+    texts = [f"{t}, racing" for t in texts]
+    started = [soak.start_note(laptop, text) for laptop, text in zip(LAPTOPS, texts, strict=True)]
+    code = soak.run()  # the notes written during it count from the next run on
+    for proc, text in zip(started, texts, strict=True):
+        out, err = proc.communicate(timeout=120)
+        soak.noted(text, proc.returncode, out + err)
+    soak.outcomes[f"exit {code} (notes racing)"] += 1
 
 
 def shown_pulls(soak: Soak) -> set[str]:
@@ -318,7 +371,9 @@ FAULTS: dict[str, tuple[float, Callable[[Soak], None]]] = {
     "network down": (0.08, cycle_network_down),
     "killed mid-run": (0.03, cycle_killed),
     "two runs at once": (0.03, cycle_two_at_once),
+    "notes racing a run": (0.04, cycle_notes_racing_a_run),
 }
+LAPTOPS = ("laptop-a", "laptop-b")
 
 
 def setup_world(tmp_path: Path, github: FakeGitHub) -> Soak:
@@ -344,6 +399,16 @@ def setup_world(tmp_path: Path, github: FakeGitHub) -> Soak:
         "publish:\n  repo: site\n  path: /team-b\n  lock_wait: 0.2\n  push_retries: 3\n"
         "state_dir: state-b\nsite_title: Team B\n"
     )
+    git(origin, "config", "core.logAllRefUpdates", "always")  # the records ref's reflog
+    for laptop in LAPTOPS:  # two people who only record, each in a clone of their own
+        git(tmp_path, "clone", "-q", str(origin), str(tmp_path / laptop))
+        git(tmp_path / laptop, "config", "user.name", f"Owner of {laptop}")
+        git(tmp_path / laptop, "config", "user.email", f"{laptop}@example.com")
+        (tmp_path / f"{laptop}.yml").write_text(
+            f"timezone: UTC\npeople:\n  - name: {USER[0]}\n    emails: [{USER[1]}]\n"
+            f"sources:\n  git: []\n  junit: []\n  coverage: []\npublish:\n  repo: {laptop}\n"
+            "  remote: origin\n"
+        )
     github.add_repo("acme/app")
     assert app.is_dir()
     return Soak(tmp_path, random.Random(SEED), github=github)
@@ -360,6 +425,9 @@ def add_facts(soak: Soak) -> None:
         soak.github.add_pull("acme/app", number, title=f"Soak change {number}", author="dev1",
                              created=soak.now, updated=soak.now)  # fmt: skip
         soak.prs.setdefault(soak.day(), []).append(number)
+    if soak.rng.random() < 0.15:
+        laptop = soak.rng.choice(LAPTOPS)
+        soak.note(laptop, f"Soak note {soak.note_count()} from {laptop}")
 
 
 def check_pages(soak: Soak) -> int:
@@ -397,6 +465,34 @@ def check_history(soak: Soak) -> int:
     return len(lines)
 
 
+def check_records(soak: Soak) -> int:
+    """Check the laptops' notes on the remote and the pages, and the records ref's history."""
+    from statusbot.gitpages.git import Git
+    from statusbot.gitpages.records import REF, read_records
+
+    texts = [str(r.get("text")) for r in read_records(Git(soak.origin)) if r.get("kind") == "note"]
+    written = [t for day in soak.notes.values() for t in day] + soak.kept
+    assert sorted(texts) == sorted(written), "a laptop note was lost or doubled"
+    tip = git(soak.origin, "rev-parse", REF)
+    for laptop in LAPTOPS:  # each laptop's records are merged into the remote's
+        mine = git(soak.root / laptop, "rev-parse", REF)
+        git(soak.origin, "merge-base", "--is-ancestor", mine, tip)
+    log = (soak.origin / "logs" / REF).read_text().splitlines()
+    assert len(log) > 1
+    for line in log:  # every update of the remote's records ref moved it forward: never forced
+        old, new = line.split()[:2]
+        if set(old) != {"0"}:
+            git(soak.origin, "merge-base", "--is-ancestor", old, new)
+    for day, settled in soak.settled.items():
+        page = git(soak.origin, "show", f"gh-pages:_posts/{day}-daily-status.md")
+        for text in settled:
+            assert page.count(text) == 1, (day, text)
+    last = soak.day()
+    on_last = git(soak.origin, "show", f"gh-pages:_posts/{last}-daily-status.md")
+    assert all(on_last.count(t) == 1 for t in soak.notes.get(last, []))
+    return len(written)
+
+
 def test_soak(tmp_path, capsys):
     github = FakeGitHub(token=TOKEN, core_limit=10**6, search_limit=10**6)
     with github.running():
@@ -414,7 +510,12 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
         soak.faults[kind] += 1
         FAULTS[kind][1](soak)
         soak.now += timedelta(minutes=15)
-    # Settle: one clean run for the last day, as the next quarter hour would.
+    # Settle: the laptops push what they kept, one clean run for the last day, as the next
+    # quarter hour would.
+    for laptop in LAPTOPS:
+        pushed = CliRunner().invoke(cli, ["--config", str(soak.root / f"{laptop}.yml"), "record",
+                                          "push"])  # fmt: skip
+        assert pushed.exit_code == 0 and "records" in pushed.output, pushed.output
     assert soak.run_second() == 0, soak.outputs[-1]
     assert soak.run() == 0, soak.outputs[-1]
     seconds = time.monotonic() - started
@@ -456,6 +557,9 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
     )
     assert (tmp_path / "final-site" / "team-b" / "index.html").is_file()
 
+    # Records written on the laptops: each on the remote once, on its day's page once settled.
+    notes = check_records(soak)
+
     # GitHub: the last day's settled page lists its pull requests; failing cycles said so.
     last = max(soak.prs) if soak.prs else None
     if last is not None:
@@ -476,6 +580,11 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
         "squashes": sum(bool(re.search(r"; squashed \d+ commits", o)) for o in soak.outputs),
         "squash leases refused": sum("squash not pushed" in o for o in soak.outputs),
         "rebuilt on the remote": sum("rebuilt on the remote" in o for o in soak.outputs),
+        "laptop notes": notes,
+        "laptop notes racing a run": 2 * soak.faults["notes racing a run"],
+        "records pushes rejected, merged and retried": sum(
+            int(n) for o in soak.outputs for n in re.findall(r"after (\d+) rejected push", o)
+        ),
         "seconds": round(seconds, 1),
     }
     (tmp_path / "soak-figures.json").write_text(json.dumps(figures, indent=1))

@@ -120,10 +120,16 @@ def _locked(
 def _fill(
     obj: Context, workspace: Workspace, days: list[date], push: bool | None, started: float
 ) -> Done:
-    """Publish each day oldest first (a progress bar on a terminal); return the summary."""
+    """Publish each day oldest first (a progress bar on a terminal); return the summary.
+
+    The records are fetched once before the first day and pushed once after the last.
+    """
+    from statusbot.commands.record import exchange_records, push_remote
     from statusbot.markup import plural
 
     branch = workspace.config.publish.branch
+    remote = None if obj.dry_run else push_remote(workspace.config, push)
+    fetched = exchange_records(workspace.store, remote, fetch=True)
     committed: list[date] = []
     changed: list[date] = []  # a dry run's days that would change
     quiet: list[date] = []
@@ -145,6 +151,7 @@ def _fill(
             elif (result.push_message or "").startswith("not published"):
                 quiet.append(day)
     assert last is not None  # days is never empty
+    pushed = exchange_records(workspace.store, remote, fetch=False)
     span = f"{days[0]} to {days[-1]}" if len(days) > 1 else str(days[0])
     if obj.dry_run:
         line = f"dry run for {span}: would change {plural(len(changed), 'day')} on {branch}"
@@ -156,6 +163,7 @@ def _fill(
         parts.append(f"{len(quiet)} quiet non-working")
     result = last.result
     parts = [", ".join(parts), result.push_message or ("pushed" if result.pushed else "not pushed")]
+    parts += [n for n in (fetched, pushed) if n]
     if failing:
         parts.append(plural(len(failing), "failing source"))
     if requests:

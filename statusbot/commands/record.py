@@ -157,9 +157,13 @@ def store_record(
     Offline, the record stays in the local ref and goes out with the next push.
     """
     from statusbot.gitpages.records import REF, RecordsOffline
+    from statusbot.providers.git import git_identity
 
     store = store_for(config)
     remote = push_remote(config, push)
+    if "by" not in record:  # a deploy or a metric carries its writer too, as a note does
+        user = git_identity(config.publish.repo)
+        record = {**record, "by": user.name} if user is not None else record
     if obj.dry_run:
         where = f"{REF} of {config.publish.repo}" + (f", pushed to '{remote}'" if remote else "")
         obj.say(f"dry run: would record {what} in {where}")

@@ -158,7 +158,8 @@ def push(git: Git, remote: str, tries: int = PUSH_TRIES) -> str:
         if head is None:
             return "no records to push"
         if head == read_ref(git_dir_of(git.repo), tracking_ref(remote)):
-            return f"records already on '{remote}'"  # as last fetched or pushed: no process
+            # as last fetched or pushed: no process
+            return f"records already on '{remote}'" + _after(attempt)
         proc = git.run(
             "push", "--porcelain", remote, spec,
             env=_NO_PROMPT, check=False, timeout=PUSH_TIMEOUT,
@@ -167,8 +168,8 @@ def push(git: Git, remote: str, tries: int = PUSH_TRIES) -> str:
         if proc.returncode == 0 and status is not None and status[0] != "!":
             git.run("update-ref", tracking_ref(remote), head, check=False)  # best effort
             if status[0] == "=":
-                return f"records already on '{remote}'"
-            return f"pushed records to '{remote}'"
+                return f"records already on '{remote}'" + _after(attempt)
+            return f"pushed records to '{remote}'" + _after(attempt)
         if status is not None and status[0] == "!" and _raced(status[1]):
             fetch(git, remote)  # someone pushed first: take theirs, merge by union, again
             _pause(attempt)
@@ -181,6 +182,13 @@ def push(git: Git, remote: str, tries: int = PUSH_TRIES) -> str:
     raise RecordsOffline(
         f"pushing records to '{remote}': the remote kept moving after {tries} tries"
     )
+
+
+def _after(rejected: int) -> str:
+    """Return how many pushes were rejected (someone else pushed first) before this one."""
+    if not rejected:
+        return ""
+    return f" (after {rejected} rejected {'push' if rejected == 1 else 'pushes'}, merged by union)"
 
 
 def _raced(summary: str) -> bool:
