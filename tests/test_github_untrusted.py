@@ -115,6 +115,27 @@ def test_doctor_shows_which_api_url_is_used_and_where_it_came_from(
     ]
 
 
+def test_doctor_shows_the_api_url_and_refuses_a_bad_one_without_a_token(
+    tmp_path, server, run_cli, monkeypatch
+):
+    for name in ("GITHUB_TOKEN", "STATUSBOT_GITHUB_TOKEN", "CREDENTIALS_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    repo = project(tmp_path, server)
+
+    plain = run_cli(repo, "doctor").output.splitlines()
+    monkeypatch.setenv("GITHUB_API_URL", "ftp://ghe.example.com/api/v3")
+    refused = run_cli(repo, "doctor")
+
+    assert any(x.startswith("FAIL github token: missing") for x in plain)
+    assert f"ok   github api: {server.base_url} (from github.api_url)" in plain
+    assert refused.exit_code == 1
+    assert (
+        "FAIL github api: GITHUB_API_URL (environment): expected an https URL, not "
+        "'ftp://ghe.example.com/api/v3'"
+    ) in refused.output.splitlines()
+    assert sum(server.hits.values()) == 0
+
+
 NETNS_CHILD = textwrap.dedent(
     """
     import json, os, socket, subprocess, sys
