@@ -263,21 +263,62 @@ class CachingAdapter(HTTPAdapter):
 
 
 def _check_answer(response: requests.Response) -> None:
-    """Refuse what is not the API speaking: any redirect (a sign-in page), a 2xx without JSON."""
+    """Refuse what is not the API speaking: any redirect (a sign-in page), a 2xx without JSON.
+
+    The one redirect let through is a renamed repository's 301 to another API path of the same
+    scheme, host and port, which PyGithub follows; a pagination link must stay on that host too.
+    """
     status = response.status_code
-    where = urlsplit(response.headers.get("Location", "")).path
-    if status == 301 and "/repos" in where:
-        return  # a renamed repository (/repos/... or /repositories/ID/...): PyGithub follows it
+    asked = urlsplit(response.request.url if response.request else response.url or "")
+    location = response.headers.get("Location", "")
+    target = urlsplit(location)
+    if status == 301 and _renamed_repo(asked, target):
+        return
     if 300 <= status < 400:
-        where = where[:80] or "nowhere"
+        where = target.path[:80] or "nowhere"
+        if target.hostname and not _same_origin(asked, target):
+            where = f"{target.scheme}://{target.hostname}{where}"[:80]
         response.close()
         raise UnexpectedAnswer(f"GitHub redirected to {where} ({status}) instead of answering")
+    if 200 <= status < 300:
+        for link in _links(response):
+            if urlsplit(link).hostname and not _same_origin(asked, urlsplit(link)):
+                response.close()
+                raise UnexpectedAnswer(
+                    f"GitHub's next-page link points to another host ({urlsplit(link).hostname})"
+                )
     if 200 <= status < 300 and status != 204 and _json_body(response.content) is None:
         kind = response.headers.get("Content-Type", "no type").split(";")[0].strip()[:40]
         raise UnexpectedAnswer(
             f"GitHub answered {status} with {kind or 'no type'}, not JSON "
             "(a sign-in page, or an API URL without /api/v3?)"
         )
+
+
+def _same_origin(a: Any, b: Any) -> bool:
+    """Return whether two split URLs name one scheme, host and port."""
+    try:
+        return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    except ValueError:  # a port that is not a number
+        return False
+
+
+def _renamed_repo(asked: Any, target: Any) -> bool:
+    """Return whether a 301 is GitHub's answer for a renamed or moved repository."""
+    path = target.path
+    return (
+        _same_origin(asked, target)
+        and path != asked.path
+        and ("/repos/" in path or "/repositories/" in path)
+    )
+
+
+def _links(response: requests.Response) -> list[str]:
+    """Return the URLs of a Link header (pagination), or none when there is no such header."""
+    try:
+        return [link["url"] for link in response.links.values() if link.get("url")]
+    except (KeyError, ValueError, TypeError):
+        return []
 
 
 def _json_body(content: bytes) -> Any:

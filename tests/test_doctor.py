@@ -72,6 +72,7 @@ def test_failures_print_the_fix_and_exit_1(tmp_path, run_cli, monkeypatch):
     assert marks(result.output) == {
         "config": "ok",
         "github token": "FAIL",
+        "github api": "ok",  # which API URL, shown without a token too
         "push access": "FAIL",
         "git history": "ok",
         "site renders": "ok",

@@ -115,6 +115,27 @@ def test_doctor_shows_which_api_url_is_used_and_where_it_came_from(
     ]
 
 
+def test_doctor_shows_the_api_url_and_refuses_a_bad_one_without_a_token(
+    tmp_path, server, run_cli, monkeypatch
+):
+    for name in ("GITHUB_TOKEN", "STATUSBOT_GITHUB_TOKEN", "CREDENTIALS_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    repo = project(tmp_path, server)
+
+    plain = run_cli(repo, "doctor").output.splitlines()
+    monkeypatch.setenv("GITHUB_API_URL", "ftp://ghe.example.com/api/v3")
+    refused = run_cli(repo, "doctor")
+
+    assert any(x.startswith("FAIL github token: missing") for x in plain)
+    assert f"ok   github api: {server.base_url} (from github.api_url)" in plain
+    assert refused.exit_code == 1
+    assert (
+        "FAIL github api: GITHUB_API_URL (environment): expected an https URL, not "
+        "'ftp://ghe.example.com/api/v3'"
+    ) in refused.output.splitlines()
+    assert sum(server.hits.values()) == 0
+
+
 NETNS_CHILD = textwrap.dedent(
     """
     import json, os, socket, subprocess, sys
@@ -230,6 +251,109 @@ def test_a_redirect_to_login_keeps_every_published_fact_and_says_so(
     for line in before.splitlines():
         if line.startswith("- ") or line.startswith("**HIGH"):
             assert line in page  # every pull request, review, deployment and risk line stays
+
+
+@pytest.mark.parametrize(
+    ("location", "where"),
+    [
+        ("https://evil.example/repos/acme/api/pulls/102", "https://evil.example/repos/acme/api"),
+        ("http://evil.example/repos/acme/api/pulls/102", "http://evil.example/repos/acme/api/"),
+        ("/repos/acme/api/pulls/103", "/repos/acme/api/pulls/103"),
+        ("{base}/repos/acme/api/pulls/102", "/repos/acme/api/pulls/102"),  # to itself
+    ],
+    ids=["https-elsewhere", "http-elsewhere", "relative", "loop"],
+)
+def test_a_301_that_pygithub_would_not_follow_is_a_failure_of_that_request(
+    server, tmp_path, location, where
+):
+    before = warm(server, tmp_path)
+    server.touch("acme/api", 102, at(16))
+    moved = {"Location": location.format(base=server.base_url)}
+    server.fail("/pulls/102", 301, times=1, headers=moved, body="")
+
+    facts = run(server, tmp_path, now=at(16, minute=15))
+
+    assert facts.stale is not None
+    assert facts.stale.reason.startswith(f"acme/api#102: GitHub redirected to {where}")
+    assert facts.stale.reason.endswith("(301) instead of answering")
+    assert facts.pull_requests == before.pull_requests
+    assert not any("evil" in path for path, _status in server.log)
+
+
+def test_a_301_elsewhere_on_every_answer_publishes_the_known_facts(
+    tmp_path, server, run_cli, monkeypatch
+):
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    a_day(server)
+    repo = project(tmp_path, server)
+    assert publish(run_cli, repo).exit_code == 0
+    before = page_of(repo)
+    server.fail("/", 301, times=1000, headers={"Location": "https://evil.example/"}, body="")
+
+    result = publish(run_cli, repo)
+
+    assert result.exit_code == 0, result.output
+    page = page_of(repo)
+    assert "GitHub redirected to https://evil.example/ (301) instead of answering" in page
+    for line in before.splitlines():
+        if line.startswith("- ") or line.startswith("**HIGH"):
+            assert line in page
+
+
+def test_a_renamed_repository_is_still_followed(server, tmp_path):
+    a_day(server)
+    moved = {"Location": f"{server.base_url}/repos/acme/api/deployments"}
+    server.fail("/repos/acme/old/deployments", 301, times=1, headers=moved, body="")
+
+    facts = run(server, tmp_path, repos=("acme/api", "acme/web", "acme/old"))
+
+    assert facts.stale is None
+    api = [d.version for d in facts.deployments if d.repo == "acme/api"]
+    assert api and [d.version for d in facts.deployments if d.repo == "acme/old"] == api
+
+
+def test_a_next_page_link_to_another_host_is_a_failure_not_facts(server, tmp_path):
+    before = warm(server, tmp_path)
+    _status, _headers, listed = server.answer(
+        "/repos/acme/api/deployments", {"per_page": "100"}, {"Authorization": f"token {TOKEN}"}
+    )
+    full_page = (json.loads(listed) * 100)[:100]  # a full page: PyGithub follows rel="next"
+    link = '<https://evil.example/repos/acme/api/deployments?page=2>; rel="next"'
+    server.fail("/repos/acme/api/deployments", 200, times=1, headers={"Link": link}, body=full_page)
+
+    facts = run(server, tmp_path, now=at(16))
+
+    assert facts.stale is not None
+    assert facts.stale.reason == (
+        "acme/api deployments: GitHub's next-page link points to another host (evil.example)"
+    )
+    assert facts.deployments == before.deployments
+
+
+def test_a_repository_answering_404_for_a_cycle_keeps_its_known_deployments(server, tmp_path):
+    before = warm(server, tmp_path)
+    server.fail("/repos/acme/api/deployments", 404, times=1, message="Not Found")
+
+    facts = run(server, tmp_path, now=at(16))
+
+    assert facts.deployments == before.deployments
+    failures = [(f.source, f.reason) for f in facts.failures]
+    assert failures == [("GitHub acme/api", "not found (404)")]
+
+
+def test_a_404_for_one_deployments_statuses_is_not_the_repositorys_404(server, tmp_path):
+    before = warm(server, tmp_path)
+    server.fail("/statuses", 404, times=1, message="Not Found")
+
+    facts = run(server, tmp_path, now=at(16))
+
+    assert facts.failures == []
+    assert facts.deployments == before.deployments
+    assert facts.stale is not None
+    assert re.fullmatch(
+        r"acme/api deployments: deployment \d+: its statuses were not found \(404\)",
+        facts.stale.reason,
+    )
 
 
 # ---- 4: one bad answer for one pull request ------------------------------------------------

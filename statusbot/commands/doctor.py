@@ -51,17 +51,19 @@ def check_token(config: Config) -> list[Check]:
     wants_github = any(p.github for p in config.people)
     if not wants_github:
         return [Check("github token", None, "skipped: no GitHub login configured in people")]
+    from statusbot.providers.github_doctor import api_finding, github_checks
+
+    api = Check(*api_finding(config.github))  # shown even without a token: no request needed
     try:
         token = github_token(config.github.token_file)
     except StatusbotError as exc:
-        return [Check("github token", False, exc.message)]
+        return [Check("github token", False, exc.message), api]
     if token is None:
         fix = (
             "set STATUSBOT_GITHUB_TOKEN or GITHUB_TOKEN, set github.token_file, or put it in the "
             "systemd credential file (statusbot timer install)"
         )
-        return [Check("github token", False, f"missing; {fix}")]
-    from statusbot.providers.github_doctor import github_checks
+        return [Check("github token", False, f"missing; {fix}"), api]
 
     found = github_checks(config.github, token.value)
     return [Check("github token", True, f"found in {token.origin}")] + [

@@ -364,8 +364,12 @@ class Collector:
             raise Failed(describe_failure(exc), exc.status, message) from None
         except (requests.RequestException, BadAnswer) as exc:
             raise Failed(describe_failure(exc)) from None
-        except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
-            # PyGithub reading an answer of another shape (a list where it wants an object...)
+        except (
+            TypeError, KeyError, ValueError, AttributeError, IndexError, AssertionError,
+            RuntimeError,
+        ) as exc:  # fmt: skip
+            # PyGithub reading an answer of another shape (a list where it wants an object...),
+            # or refusing one (it asserts on a link's host, raises RuntimeError on a redirect).
             log.debug("GitHub: an answer did not fit", exc_info=True)
             kind = type(exc).__name__
             raise Failed(f"GitHub's answer did not have the expected shape ({kind})") from None
@@ -659,10 +663,10 @@ class Collector:
         try:
             found = self._ask("core", lambda: read(repo))
         except Failed as failed:
-            if failed.status == 404:
-                self._failure(f"GitHub {repo}", "not found (404)")
-                return []
             known = [x for x in self._record(kind, cls) if x.repo == repo]
+            if failed.status == 404:  # what the day's record knows of it stays on the page
+                self._failure(f"GitHub {repo}", "not found (404)")
+                return known
             if failed.status == 403 and "not accessible" in failed.message:
                 self._lost(f"no permission to read {what} ({failed.message})", repo)
             else:
@@ -682,7 +686,7 @@ class Collector:
                 break  # newest first: the rest are older
             if data.created_at >= self.end:
                 continue
-            statuses = [shapes.deployment_status(_data(s)) for s in deployment.get_statuses()]
+            statuses = self._deployment_statuses(deployment)
             latest = statuses[0] if statuses else None
             sha = data.sha
             version = sha[:7] if data.ref == sha else f"{data.ref} ({sha[:7]})"
@@ -700,6 +704,19 @@ class Collector:
                 )
             )
         return out
+
+    @staticmethod
+    def _deployment_statuses(deployment: Any) -> list[shapes.DeploymentStatus]:
+        """Return a deployment's statuses, newest first; a 404 there is not the repo's 404."""
+        from github import GithubException
+
+        try:
+            return [shapes.deployment_status(_data(s)) for s in deployment.get_statuses()]
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+            number = _data(deployment).get("id", "?")
+            raise BadAnswer(f"deployment {number}: its statuses were not found (404)") from None
 
     def _workflow_runs(self, repo: str) -> list[WorkflowRun]:
         """Return the repo's Actions runs created in the day."""

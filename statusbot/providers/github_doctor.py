@@ -32,19 +32,29 @@ def github_checks(settings: GitHubSettings, token: str) -> list[Finding]:
     return list(_checks(settings, token))
 
 
-def _checks(settings: GitHubSettings, token: str) -> Iterator[Finding]:
-    from github import GithubException
-
+def api_finding(settings: GitHubSettings) -> Finding:
+    """Return which API URL is used and where it came from, or why it is refused (no request)."""
     from statusbot.errors import ConfigError
-    from statusbot.http_cache import CachingAdapter
-    from statusbot.providers.github import _client, api_url_origin, describe_failure
+    from statusbot.providers.github import api_url_origin
 
     try:
         base, origin = api_url_origin(settings)
     except ConfigError as exc:
-        yield "github api", False, exc.message
+        return "github api", False, exc.message
+    return "github api", True, f"{base} (from {origin})"
+
+
+def _checks(settings: GitHubSettings, token: str) -> Iterator[Finding]:
+    from github import GithubException
+
+    from statusbot.http_cache import CachingAdapter
+    from statusbot.providers.github import _client, api_url, describe_failure
+
+    api = api_finding(settings)
+    yield api
+    if api[1] is False:
         return
-    yield "github api", True, f"{base} (from {origin})"
+    base = api_url(settings)
     client = _client(base, token, CachingAdapter({}, day="", budget=settings.time_budget))
     try:
         limits = client.get_rate_limit()  # free: /rate_limit costs no rate limit
