@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from statusbot.summary import DAYS_DIR, iso_week, loads, summary_path
 
@@ -69,26 +70,23 @@ def day_of(path: str) -> date | None:
 def load(repo: Path, branch: str, prefix: str, day: date) -> History:
     """Return the history that rendering `day` needs, read from the Pages branch.
 
-    Usually one git process: the summaries' folder and the summaries of the 90 days up to `day`
-    are asked for at once; a needed day outside them (a sparse archive) is read after.
+    One git process: the summaries' folder is asked for first, then the summaries the day
+    needs by their ids (looking each one up by its path cost git more than reading it).
     """
     from statusbot.gitpages.names import check_branch, check_path
-    from statusbot.gitpages.tree import read_files
 
     check_branch(branch)
     base = f"{check_path(prefix, 'prefix')}/" if prefix.strip("/") else ""
     folder = base + DAYS_DIR
-    likely = {day - timedelta(days=n) for n in range(CHART_DAYS)}
-    got = _cat(repo, branch, [folder, *(base + summary_path(d) for d in sorted(likely))])
-    days = sorted(d for d in map(day_of, _tree_names(got.get(folder))) if d is not None)
-    wanted = sorted(needed(day, days))
-    blobs = {path: data for path, (kind, data) in got.items() if kind == "blob"}
-    later = [base + summary_path(d) for d in wanted if d not in likely]
-    if later:
-        blobs.update(read_files(repo, branch, later))
+
+    def pick(names: dict[str, str]) -> list[str]:
+        days = sorted(d for d in map(day_of, names) if d is not None)
+        return [summary_path(d).rsplit("/", 1)[-1] for d in sorted(needed(day, days))]
+
+    days, blobs = _cat_folder(repo, branch, folder, pick)
     summaries: dict[str, dict[str, Any]] = {}
-    for d in wanted:
-        data = blobs.get(base + summary_path(d))
+    for d in sorted(needed(day, days)):
+        data = blobs.get(summary_path(d).rsplit("/", 1)[-1])
         summary = loads(data) if data is not None else None
         if summary is None:
             log.warning("%s:%s: not a summary statusbot can read; skipped", branch, summary_path(d))
@@ -97,41 +95,72 @@ def load(repo: Path, branch: str, prefix: str, day: date) -> History:
     return History(days, summaries)
 
 
-def _cat(repo: Path, branch: str, paths: list[str]) -> dict[str, tuple[str, bytes]]:
-    """Return {path: (type, content)} of those paths found on the branch, read by one process.
+def _cat_folder(
+    repo: Path, branch: str, folder: str, pick: Callable[[dict[str, str]], list[str]]
+) -> tuple[list[date], dict[str, bytes]]:
+    """Return the days of the folder's files and {name: bytes} of those `pick` names.
 
-    A tree's type is "tree:N", N the raw size of the ids in its content (git's tree object).
+    One `git cat-file --batch`: the folder's tree is read first; `pick` gets its files
+    ({name: id}), and the files it names are then read by id in the same process.
     """
-    from statusbot.gitpages.git import Git
+    from statusbot.gitpages.git import Git, GitError
 
-    request = "".join(f"refs/heads/{branch}:{p}\n" for p in paths).encode()
-    out = Git(repo).run("cat-file", "--batch", input=request).stdout
-    found: dict[str, tuple[str, bytes]] = {}
+    git = Git(repo)
+    proc = git.popen("cat-file", "--batch")
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(f"refs/heads/{branch}:{folder}\n".encode())
+        proc.stdin.flush()
+        fields = proc.stdout.readline().split()
+        names: dict[str, str] = {}
+        if len(fields) == 3:  # "<id> <type> <size>"; a missing branch or folder: "<name> missing"
+            data = _read_exact(proc.stdout, int(fields[2]) + 1)[:-1]
+            if fields[1] == b"tree":  # the id's raw size follows from its hex form
+                names = _tree_files(data, len(fields[0]) // 2)
+        chosen = [name for name in pick(names) if name in names]
+        request = "".join(f"{names[name]}\n" for name in chosen).encode()
+        out, err = proc.communicate(request)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    if proc.returncode != 0:
+        raise GitError(git.failure("cat-file", err))
+    found: dict[str, bytes] = {}
     pos = 0
-    for path in paths:
+    for name in chosen:
         end = out.index(b"\n", pos)
         fields = out[pos:end].split()
         pos = end + 1
-        if len(fields) == 3 and fields[1] in (b"blob", b"tree", b"commit", b"tag"):
+        if len(fields) == 3:
             size = int(fields[2])
-            kind = fields[1].decode()
-            if kind == "tree":  # the id's raw size follows from its hex form (SHA-1 or SHA-256)
-                kind = f"tree:{len(fields[0]) // 2}"
-            found[path] = (kind, out[pos : pos + size])
+            if fields[1] == b"blob":
+                found[name] = out[pos : pos + size]
             pos += size + 1
-    return found
+    days = sorted(d for d in map(day_of, names) if d is not None)
+    return days, found
 
 
-def _tree_names(entry: tuple[str, bytes] | None) -> list[str]:
-    """Return the names of the files (blobs) in a raw tree object from `_cat`; [] for none."""
-    if entry is None or not entry[0].startswith("tree:"):
-        return []
-    size = int(entry[0].split(":")[1])
-    data, names, pos = entry[1], [], 0
+def _read_exact(stream: IO[bytes], size: int) -> bytes:
+    """Return exactly `size` bytes of `stream` (git ended early: what there was)."""
+    parts, left = [], size
+    while left:
+        part = stream.read(left)
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _tree_files(data: bytes, size: int) -> dict[str, str]:
+    """Return {name: hex id} of the files (blobs) in a raw tree object (ids of `size` bytes)."""
+    files, pos = {}, 0
     while pos < len(data):
         space = data.index(b" ", pos)
         nul = data.index(b"\0", space)
         if data[pos:space] in (b"100644", b"100755"):
-            names.append(data[space + 1 : nul].decode("utf-8", "surrogateescape"))
+            name = data[space + 1 : nul].decode("utf-8", "surrogateescape")
+            files[name] = data[nul + 1 : nul + 1 + size].hex()
         pos = nul + 1 + size
-    return names
+    return files

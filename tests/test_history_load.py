@@ -33,7 +33,7 @@ def test_a_dense_archive_is_read_in_one_git_process(tmp_path, monkeypatch):
     assert sorted(history.summaries) == sorted(d.isoformat() for d in needed(day, days))
 
 
-def test_a_needed_day_older_than_the_charts_is_read_after(tmp_path, monkeypatch):
+def test_a_needed_day_older_than_the_charts_is_read_by_the_same_process(tmp_path, monkeypatch):
     repo = make_repo(tmp_path / "project")
     files = archive(40)  # then nothing for 200 days: the index's recent days are old ones
     publish_site(repo, files, message="archive")
@@ -43,7 +43,7 @@ def test_a_needed_day_older_than_the_charts_is_read_after(tmp_path, monkeypatch)
     history = load(repo, "gh-pages", "", day)
     days = [START + timedelta(days=n) for n in range(40)]
     assert sorted(history.summaries) == sorted(d.isoformat() for d in needed(day, days))
-    assert len(history.summaries) == 37 and len(git_processes(trace)) == 2
+    assert len(history.summaries) == 37 and len(git_processes(trace)) == 1
     assert history.previous_open_risks(day) == []  # the day before, 200 days back, was read
 
 

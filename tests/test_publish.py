@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-import stat
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -362,26 +362,38 @@ def test_identity_from_repo_config_then_argument(repo: Path) -> None:
     assert git(repo, "config", "--local", "user.email") == "owner@example.com"
 
 
-def test_concurrent_ref_move_is_detected(repo: Path) -> None:
+def test_concurrent_ref_move_is_detected(repo: Path, tmp_path: Path, monkeypatch) -> None:
     publish(repo, DAY1)
     racer = git(repo, "commit-tree", "-m", "racer", git(repo, "rev-parse", "main^{tree}"))
-    # git runs post-index-change whenever an index is written, the temporary one included:
-    # the hook moves the branch between publish reading it and publish updating it.
-    hook = repo / ".git" / "hooks" / "post-index-change"
-    hook.write_text(
-        "#!/bin/sh\n"
-        'mark="$(git rev-parse --git-dir)/race-done"\n'
-        f'[ -e "$mark" ] || {{ : > "$mark"; git update-ref refs/heads/gh-pages {racer}; }}\n'
-    )
-    hook.chmod(hook.stat().st_mode | stat.S_IXUSR)
+    # The publish pauses with its commit written, just before moving the branch; another
+    # writer moves the branch then.
+    mark = tmp_path / "paused"
+    monkeypatch.setenv("STATUSBOT_PAUSE_AT", "before-ref-update")
+    monkeypatch.setenv("STATUSBOT_PAUSE_FILE", str(mark))
+    monkeypatch.setenv("STATUSBOT_PAUSE_SECONDS", "1")
+    caught: list[BaseException] = []
 
-    with pytest.raises(PublishError) as caught:
-        publish(repo, DAY2)
+    def run() -> None:
+        try:
+            publish(repo, DAY2)
+        except BaseException as exc:  # handed to the test below
+            caught.append(exc)
 
-    assert (repo / ".git" / "race-done").exists()
-    assert "refs/heads/gh-pages" in caught.value.message
-    assert "moved while publishing" in caught.value.message
-    assert f"now {racer[:7]}" in caught.value.message
+    thread = threading.Thread(target=run)
+    thread.start()
+    for _ in range(500):
+        if mark.exists():
+            break
+        time.sleep(0.01)
+    git(repo, "update-ref", "refs/heads/gh-pages", racer)
+    thread.join()
+
+    assert len(caught) == 1 and isinstance(caught[0], PublishError)
+    caught_error = caught[0]
+    assert mark.read_text() == "before-ref-update"
+    assert "refs/heads/gh-pages" in caught_error.message
+    assert "moved while publishing" in caught_error.message
+    assert f"now {racer[:7]}" in caught_error.message
     assert rev(repo, "refs/heads/gh-pages") == racer
     assert not list((repo / ".git").glob("statusbot-publish-*"))
 
@@ -535,3 +547,62 @@ def test_blob_id_matches_git(repo: Path) -> None:
 )
 def test_last_line_picks_the_reason(stderr: bytes, line: str) -> None:
     assert last_line(stderr) == line
+
+
+def _shape(repo: Path, commit: str) -> tuple[str, ...]:
+    """Return what a commit holds but its dates: tree, parents, people, message, headers."""
+    raw = git(repo, "cat-file", "commit", commit)
+    headers, _, message = raw.partition("\n\n")
+    kept = [
+        " ".join(line.split(" ")[:-2]) if line.startswith(("author ", "committer ")) else line
+        for line in headers.splitlines()
+    ]
+    return (*kept, message)
+
+
+def test_one_fast_import_writes_the_commit_commit_tree_would(
+    repo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    git(repo, "config", "user.name", "Repo Owner")
+    git(repo, "config", "user.email", "owner@example.com")
+    publish(repo, DAY1)
+    trace = tmp_path / "trace"
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    plain = publish(repo, DAY2)
+    commands = [
+        ln.split("built-in: ", 1)[1] for ln in trace.read_text().splitlines() if "built-in: " in ln
+    ]
+    monkeypatch.delenv("GIT_TRACE")
+    assert any(cmd.startswith("git fast-import") for cmd in commands)
+    assert not any(cmd.startswith(("git write-tree", "git commit-tree")) for cmd in commands)
+    assert not any(
+        line.startswith("refs/statusbot/") for line in git(repo, "for-each-ref").splitlines()
+    )
+
+    # The same publish where a setting makes statusbot leave the commit to commit-tree.
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(repo), str(other)], check=True)
+    git(other, "update-ref", "refs/heads/gh-pages", git(repo, "rev-parse", "gh-pages~1"))
+    git(other, "config", "user.name", "Repo Owner")
+    git(other, "config", "user.email", "owner@example.com")
+    git(other, "config", "commit.gpgsign", "false")
+    monkeypatch.setenv("GIT_TRACE", str(trace))
+    trace.unlink()
+    by_commit_tree = publish(other, DAY2)
+    commands = [
+        ln.split("built-in: ", 1)[1] for ln in trace.read_text().splitlines() if "built-in: " in ln
+    ]
+    assert any(cmd.startswith("git commit-tree") for cmd in commands)
+    assert plain.commit and by_commit_tree.commit
+    assert plain.changed == by_commit_tree.changed
+    assert _shape(repo, plain.commit) == _shape(other, by_commit_tree.commit)
+
+
+def test_dates_from_the_environment_are_kept(repo: Path, monkeypatch) -> None:
+    publish(repo, DAY1)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2026-02-09T10:00:00+0100")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-02-09T11:00:00+0100")
+    result = publish(repo, DAY2)
+    assert result.commit
+    dates = git(repo, "log", "-1", "--format=%aI %cI", result.commit)
+    assert dates == "2026-02-09T10:00:00+01:00 2026-02-09T11:00:00+01:00"

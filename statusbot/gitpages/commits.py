@@ -29,14 +29,30 @@ def with_trailer(message: str) -> str:
     return f"{text}\n{TRAILER}\n" if joins else f"{text}\n\n{TRAILER}\n"
 
 
-def identity(git: Git) -> tuple[str, str]:
-    """Return the repo's configured user.name/email, each falling back to statusbot's own."""
-    proc = git.run("config", "-z", "--get-regexp", r"^user\.(name|email)$", check=False)
+# Settings under which `git commit-tree` writes a commit differently from a plain one.
+_COMMIT_SETTINGS = ("i18n.commitencoding", "commit.gpgsign")
+# What git strips from the ends of an identity's name and email ("crud", in git's ident.c).
+_CRUD = "".join(map(chr, range(33))) + ".,:;<>\"\\'"
+
+
+def _settings(git: Git) -> dict[str, str]:
+    """Return the repo's user.name/email and the settings that change how commits are written."""
+    keys = r"^(user\.(name|email)|i18n\.commitencoding|commit\.gpgsign)$"
+    proc = git.run("config", "-z", "--get-regexp", keys, check=False)
     found: dict[str, str] = {}
     for record in proc.stdout.decode("utf-8", "replace").split("\0"):
         key, _, value = record.partition("\n")
         if value.strip():
             found[key] = value.strip()
+    return found
+
+
+def identity(git: Git) -> tuple[str, str]:
+    """Return the repo's configured user.name/email, each falling back to statusbot's own."""
+    return _identity(_settings(git))
+
+
+def _identity(found: Mapping[str, str]) -> tuple[str, str]:
     return (
         found.get("user.name", DEFAULT_IDENTITY[0]),
         found.get("user.email", DEFAULT_IDENTITY[1]),
@@ -45,13 +61,34 @@ def identity(git: Git) -> tuple[str, str]:
 
 def identity_env(git: Git, author: tuple[str, str] | None) -> dict[str, str]:
     """Return the environment that makes `author` (or the repo's user) author and committer."""
-    name, email = author or identity(git)
+    return _env(author or identity(git))
+
+
+def _env(who: tuple[str, str]) -> dict[str, str]:
+    name, email = who
     return {
         "GIT_AUTHOR_NAME": name,
         "GIT_AUTHOR_EMAIL": email,
         "GIT_COMMITTER_NAME": name,
         "GIT_COMMITTER_EMAIL": email,
     }
+
+
+def commit_identity(git: Git, author: tuple[str, str] | None) -> tuple[dict[str, str], bool]:
+    """Return the environment of `identity_env`, and whether a plain commit is what git writes.
+
+    Plain: `git commit-tree` would write the name and email as given, dated now, unsigned and
+    without an encoding header, so a commit written by `git fast-import` is the same commit.
+    Otherwise (dates set in the environment, a signing or encoding setting, a name git would
+    trim) only `commit_tree` writes it as git does.
+    """
+    found = _settings(git)
+    name, email = who = author or _identity(found)
+    plain = not any(k in git.env for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"))
+    plain = plain and not any(k in found for k in _COMMIT_SETTINGS)
+    plain = plain and all(v and v.strip(_CRUD) == v and "\n" not in v for v in (name, email))
+    plain = plain and not any(c in name + email for c in "<>")
+    return _env(who), plain
 
 
 def commit_tree(

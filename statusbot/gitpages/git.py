@@ -88,6 +88,20 @@ class Git:
             raise GitError(self.failure(args[0], proc.stderr))
         return proc
 
+    def popen(self, *args: str) -> subprocess.Popen[bytes]:
+        """Start `git args` in the repo with pipes on stdin, stdout and stderr (a conversation,
+        such as `cat-file --batch` answering one request before the next is written)."""
+        try:
+            return subprocess.Popen(
+                ["git", "-C", str(self.repo), *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=self.env,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed (no 'git' on PATH)") from None
+
     def failure(self, command: str, stderr: bytes) -> str:
         """Return one line describing a failed git command, from its stderr."""
         line = last_line(stderr)

@@ -15,7 +15,12 @@ from pathlib import Path
 
 from statusbot import checkpoint
 from statusbot.errors import PublishError
-from statusbot.gitpages.commits import commit_tree, identity_env, with_trailer
+from statusbot.gitpages.commits import (
+    commit_identity,
+    commit_tree,
+    identity_env,
+    with_trailer,
+)
 from statusbot.gitpages.git import Git
 from statusbot.gitpages.manifest import claim
 from statusbot.gitpages.names import check_branch, check_path
@@ -26,6 +31,7 @@ from statusbot.gitpages.tree import (
     blob_id,
     build_tree,
     changed_paths,
+    import_commit,
     ls_tree,
     write_blobs,
 )
@@ -155,14 +161,19 @@ def _commit(
     author: tuple[str, str] | None,
 ) -> str | None:
     """Write blobs, tree and commit for `changed` on top of `old`, then move `ref`; return it."""
-    oids = {path: blob_id(data, dirs.object_format) for path, data in changed.items()}
-    write_blobs(git, {oids[path]: data for path, data in changed.items()})
-    entries = {path: (FILE_MODE, oid) for path, oid in oids.items()}
-    tree = build_tree(git, dirs.git_dir, old_tree, entries)
-    if tree == old_tree:
-        return None
-    parents = [old] if old else []
-    commit = commit_tree(git, tree, parents, with_trailer(message), identity_env(git, author))
+    env, plain = commit_identity(git, author)
+    who = (env["GIT_AUTHOR_NAME"], env["GIT_AUTHOR_EMAIL"])
+    # Every path in `changed` differs from `old`'s tree, so the new tree differs from it too.
+    commit = import_commit(git, old, changed, with_trailer(message), who) if plain else None
+    if commit is None:
+        oids = {path: blob_id(data, dirs.object_format) for path, data in changed.items()}
+        write_blobs(git, {oids[path]: data for path, data in changed.items()})
+        entries = {path: (FILE_MODE, oid) for path, oid in oids.items()}
+        tree = build_tree(git, dirs.git_dir, old_tree, entries)
+        if tree == old_tree:
+            return None
+        parents = [old] if old else []
+        commit = commit_tree(git, tree, parents, with_trailer(message), env)
     checkpoint.reach("before-ref-update")
     update_ref(git, ref, commit, old, message)
     log.info("committed %s on %s (%d files changed)", commit[:7], ref, len(changed))

@@ -1,8 +1,9 @@
 """Commits of the day from local repositories, read with one `git log` per repository."""
 
 # Processes per repository: `git for-each-ref` (branches, the default branch, the checked-out
-# one), `git config` (origin's URL, for links), one `git log` (every branch, numstat, --source),
-# and, only when branches other than the default one hold commits of the window, one
+# one), `git config` (origin's URL, for links), one `git log` (every branch, numstat, --source;
+# in a repository holding a Pages branch, the numstat of the kept commits by a second one), and,
+# only when branches other than the default one hold commits of the window, one
 # `git rev-list` of the default branch to learn which commits it holds; and, only when a
 # commit looks like one mechanical replacement (every file's added lines equal its deleted
 # lines, in several files), one `git show -U0` of at most MAX_REPLACE_CHECKS such commits.
@@ -95,8 +96,13 @@ def _repo_commits(
     # Commit dates are never before author dates for ordinary work, so --since on the commit
     # date prunes the walk; a day of slack covers clock skew and rebases.
     since = (start - timedelta(days=1)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # A Pages branch holds statusbot's own commits of the day, whose numstat (charts, pages) is
+    # most of the walk's cost and is never used: there, the numstat is read after, for the
+    # commits kept only.
+    later = any(_branch_name(r) in pages for r in refs.refs)
+    numstat = [] if later else ["--numstat", "--diff-merges=first-parent"]
     args = ["log", f"--since={since}", f"--format={_FORMAT}", "--date-order", "--source"]
-    args += ["-z", "--numstat", "--diff-merges=first-parent", "--no-renames", *refs.refs, "--"]
+    args += ["-z", *numstat, "--no-renames", *refs.refs, "--"]
     out = git.run(*args, timeout=TIMEOUT).stdout.decode("utf-8", "replace")
     tz = start.tzinfo or ZoneInfo("UTC")
     rows = []
@@ -115,6 +121,9 @@ def _repo_commits(
         if _TRAILER.search(body):
             continue
         rows.append((sha, parents, author, email, authored, source, subject, body, stats))
+    if later and rows:
+        found = _stats_of(git, [row[0] for row in rows])
+        rows = [(*row[:8], found.get(row[0], "")) for row in rows]
     failures = []
     if boundary is not None and boundary >= start:
         failures.append(
@@ -157,6 +166,18 @@ def _repo_commits(
             )
         )
     return result, failures
+
+
+def _stats_of(git: Git, shas: list[str]) -> dict[str, str]:
+    """Return {sha: its `git log -z --numstat` text} of those commits, read by one git log."""
+    args = ["log", "--no-walk=unsorted", "--format=%x1e%H%x1f", "-z", "--numstat"]
+    args += ["--diff-merges=first-parent", "--no-renames", *shas, "--"]
+    out = git.run(*args, timeout=TIMEOUT).stdout.decode("utf-8", "replace")
+    found = {}
+    for record in out.split("\x1e")[1:]:
+        sha, _, stats = record.partition("\x1f")
+        found[sha] = stats
+    return found
 
 
 def _replacements(git: Git, rows: list[tuple]) -> dict[str, tuple[str, str, int, int]]:
