@@ -52,6 +52,10 @@ class UnexpectedAnswer(requests.RequestException):
     """An answer that is not GitHub's API speaking: a redirect, or a 2xx that is not JSON."""
 
 
+class PlainHTTPRefused(requests.ConnectionError):
+    """A request that would carry the token over plain http to a host that is not loopback."""
+
+
 @dataclass
 class Stats:
     """What one cycle cost, per rate-limit bucket."""
@@ -142,6 +146,7 @@ class CachingAdapter(HTTPAdapter):
             stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
         )
         url = request.url or ""
+        _refuse_plain_http(url)
         bucket = bucket_of(url)
         self._check_budget(bucket)
         key = entry = None
@@ -292,6 +297,18 @@ def _check_answer(response: requests.Response) -> None:
         raise UnexpectedAnswer(
             f"GitHub answered {status} with {kind or 'no type'}, not JSON "
             "(a sign-in page, or an API URL without /api/v3?)"
+        )
+
+
+def _refuse_plain_http(url: str) -> None:
+    """Send nothing over plain http except to loopback: every request carries the token."""
+    from statusbot.config.options import check_api_url
+
+    if urlsplit(url).scheme != "https" and check_api_url(url) is not None:
+        host = urlsplit(url).hostname or "?"
+        raise PlainHTTPRefused(
+            f"refused to send the token over plain http to {host} (only https, or http to a "
+            "loopback address)"
         )
 
 

@@ -136,6 +136,31 @@ def test_doctor_shows_the_api_url_and_refuses_a_bad_one_without_a_token(
     assert sum(server.hits.values()) == 0
 
 
+def test_an_https_url_in_capitals_is_spoken_as_https(server, tmp_path):
+    """urlsplit (and PyGithub) read HTTPS:// as https: the token must not go out in the clear."""
+    a_day(server)
+    capitals = server.base_url.replace("http://", "HTTPS://")
+
+    facts = run(server, tmp_path, api_url=capitals)
+
+    assert sum(server.hits.values()) == 0  # the plain-http server never read a request
+    assert facts.pull_requests == [] and facts.deployments == []
+    assert facts.stale is not None and "SSLError" in facts.stale.reason
+
+
+def test_the_transport_sends_nothing_over_plain_http_to_another_host():
+    """Below the config's check, the adapter itself refuses: no request is ever sent."""
+    from statusbot.http_cache import CachingAdapter, PlainHTTPRefused
+    from statusbot.providers.github import _client
+
+    adapter = CachingAdapter({}, day="2026-02-08", budget=5)
+    client = _client("http://192.0.2.10/api/v3", TOKEN, adapter)
+
+    with pytest.raises(PlainHTTPRefused, match=r"over plain http to 192\.0\.2\.10 "):
+        client.get_repo("acme/api").private  # noqa: B018  (the attribute GETs the repo)
+    assert adapter.stats.sent == 0
+
+
 NETNS_CHILD = textwrap.dedent(
     """
     import json, os, socket, subprocess, sys

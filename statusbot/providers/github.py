@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from statusbot.config import DEFAULT_GITHUB_API, Config, GitHubSettings
@@ -193,13 +194,15 @@ def _client(base_url: str, token: str, adapter: CachingAdapter) -> Any:
     from github import Auth, Github
     from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
-    https = base_url.startswith("https:")
+    # As PyGithub reads it: urlsplit lowercases the scheme, so HTTPS://host is https too.
+    https = urlsplit(base_url).scheme == "https"
     base = HTTPSRequestsConnectionClass if https else HTTPRequestsConnectionClass
 
     class Connection(base):  # type: ignore[valid-type,misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.session.mount("https://" if https else "http://", adapter)
+            for scheme in ("https://", "http://"):  # every request passes the adapter's checks
+                self.session.mount(scheme, adapter)
 
     client = Github(
         auth=Auth.Token(token),
@@ -915,7 +918,7 @@ def describe_failure(exc: BaseException) -> str:
     import requests
     from github import BadCredentialsException, GithubException, RateLimitExceededException
 
-    from statusbot.http_cache import BudgetExhausted, UnexpectedAnswer
+    from statusbot.http_cache import BudgetExhausted, PlainHTTPRefused, UnexpectedAnswer
 
     if isinstance(exc, BadCredentialsException):
         return "the token was refused (401 Bad credentials)"
@@ -925,7 +928,7 @@ def describe_failure(exc: BaseException) -> str:
         data = exc.data if isinstance(exc.data, dict) else {}
         message = exc.message or data.get("message")
         return f"GitHub answered {exc.status}" + (f": {message}" if message else "")
-    if isinstance(exc, BudgetExhausted | BadAnswer | UnexpectedAnswer):
+    if isinstance(exc, BudgetExhausted | BadAnswer | UnexpectedAnswer | PlainHTTPRefused):
         return str(exc)
     if isinstance(exc, requests.Timeout):
         return "GitHub did not answer in time"
