@@ -292,8 +292,14 @@ def _check_answer(response: requests.Response) -> None:
                 raise UnexpectedAnswer(
                     f"GitHub's next-page link points to another host ({urlsplit(link).hostname})"
                 )
+    kind = response.headers.get("Content-Type", "no type").split(";")[0].strip()[:40]
+    if status == 404 and "html" in kind and _json_body(response.content) is None:
+        # GitHub's API says 404 in JSON; a web page means the URL is not the API at all.
+        response.close()
+        raise UnexpectedAnswer(
+            f"GitHub answered 404 with {kind}, not JSON (an API URL without /api/v3?)"
+        )
     if 200 <= status < 300 and status != 204 and _json_body(response.content) is None:
-        kind = response.headers.get("Content-Type", "no type").split(";")[0].strip()[:40]
         raise UnexpectedAnswer(
             f"GitHub answered {status} with {kind or 'no type'}, not JSON "
             "(a sign-in page, or an API URL without /api/v3?)"
