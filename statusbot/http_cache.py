@@ -131,6 +131,21 @@ class CachingAdapter(HTTPAdapter):
         self.wall = wall or time.time  # epoch seconds, to read X-RateLimit-Reset against
         self.deadline = self.clock() + budget
         self.stats = Stats()
+        self.undo: dict[str, Any] = {}  # key -> its entry before this request's answers came
+
+    def settle(self, checked: bool) -> None:
+        """Keep the answers cached since the last settle when the caller checked them, else undo.
+
+        An answer is stored only once the provider has read it as the shape it needs: an answer
+        of another shape, remembered with its ETag, would come back as a 304 and fail again.
+        """
+        if not checked:
+            for key, old in self.undo.items():
+                if old is None:
+                    self.entries.pop(key, None)
+                else:
+                    self.entries[key] = old
+        self.undo.clear()
 
     def send(  # type: ignore[override]  # requests' stubs spell the timeout narrower
         self,
@@ -162,6 +177,7 @@ class CachingAdapter(HTTPAdapter):
         if response.status_code == 304 and entry is not None and key is not None:
             self.stats.not_modified += 1
             if _json_body(entry.get("body", "").encode("utf-8")) is None:
+                self.undo.setdefault(key, entry)
                 del self.entries[key]  # a bad answer kept by an older version: fetch it afresh
                 raise UnexpectedAnswer("a remembered GitHub answer was not JSON; dropped it")
             entry["seen"] = self.day
@@ -172,6 +188,7 @@ class CachingAdapter(HTTPAdapter):
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
             if etag or modified:
+                self.undo.setdefault(key, self.entries.get(key))
                 self.entries[key] = {
                     "etag": etag,
                     "last_modified": modified,

@@ -428,6 +428,24 @@ def test_a_pull_request_answer_of_another_shape_is_a_failure_not_facts(server, t
     assert facts.pull_requests == before.pull_requests
 
 
+def test_an_answer_of_another_shape_is_not_cached_even_with_an_etag(server, tmp_path):
+    """Else a 304 for its ETag would bring the refused answer back on every later cycle."""
+    before = warm(server, tmp_path)
+    server.touch("acme/api", 102, at(16))
+    odd = {"ETag": 'W/"an-answer-of-another-shape"'}
+    server.fail("/pulls/102", 200, times=1, body={"number": "102"}, headers=odd)
+
+    facts = run(server, tmp_path, now=at(16, minute=15))
+    cache = (tmp_path / "github-http-cache.json").read_text(encoding="utf-8")
+    again = run(server, tmp_path, now=at(16, minute=30))
+
+    assert facts.stale is not None and "number should be a whole number" in facts.stale.reason
+    assert "an-answer-of-another-shape" not in cache
+    assert '"102"' not in cache
+    assert again.stale is None
+    assert [p.number for p in again.pull_requests] == [p.number for p in before.pull_requests]
+
+
 def test_a_pull_request_answer_without_its_counts_is_a_failure_not_an_updated_pr(server, tmp_path):
     """The list endpoint's shape (no commits, additions, deletions) for a PR's details."""
     before = warm(server, tmp_path)

@@ -169,6 +169,7 @@ def collect_github(
     client = _client(base, token, adapter)
     record = (state.get("days") or {}).get(day.isoformat())
     collector = Collector(client, settings, state, record, start, end, day, now, allow_private)
+    collector.settle = adapter.settle
     try:
         facts = collector.run(people)
     finally:
@@ -260,6 +261,7 @@ class Collector:
         self.halted: dict[str, str] = {}  # bucket -> why no more requests go there this cycle
         self.answered = 0  # requests (or whole lists) answered and validated
         self.ci_read: dict[tuple[str, str], tuple[str | None, list[str]]] = {}  # this cycle's
+        self.settle: Callable[[bool], None] = lambda checked: None  # the HTTP cache's commit
 
     # ---- the cycle --------------------------------------------------------------------------
     def run(self, people: tuple[Person, ...]) -> GitHubFacts:
@@ -348,7 +350,7 @@ class Collector:
         if bucket in self.halted:
             raise Failed(self.halted[bucket], halted=True)
         try:
-            result = call()
+            result = self._checked(call)
         except (BadCredentialsException, requests.ConnectionError, requests.Timeout) as exc:
             reason = describe_failure(exc)
             self.halted.update(core=reason, search=reason)  # nothing else will answer either
@@ -377,6 +379,16 @@ class Collector:
             kind = type(exc).__name__
             raise Failed(f"GitHub's answer did not have the expected shape ({kind})") from None
         self.answered += 1
+        return result
+
+    def _checked(self, call: Callable[[], T]) -> T:
+        """Call; the answers it cached stay only when it returned (they were read and checked)."""
+        try:
+            result = call()
+        except BaseException:
+            self.settle(False)
+            raise
+        self.settle(True)
         return result
 
     def _repo(self, name: str) -> Any:
