@@ -52,6 +52,10 @@ class UnexpectedAnswer(requests.RequestException):
     """An answer that is not GitHub's API speaking: a redirect, or a 2xx that is not JSON."""
 
 
+class PlainHTTPRefused(requests.ConnectionError):
+    """A request that would carry the token over plain http to a host that is not loopback."""
+
+
 @dataclass
 class Stats:
     """What one cycle cost, per rate-limit bucket."""
@@ -127,6 +131,21 @@ class CachingAdapter(HTTPAdapter):
         self.wall = wall or time.time  # epoch seconds, to read X-RateLimit-Reset against
         self.deadline = self.clock() + budget
         self.stats = Stats()
+        self.undo: dict[str, Any] = {}  # key -> its entry before this request's answers came
+
+    def settle(self, checked: bool) -> None:
+        """Keep the answers cached since the last settle when the caller checked them, else undo.
+
+        An answer is stored only once the provider has read it as the shape it needs: an answer
+        of another shape, remembered with its ETag, would come back as a 304 and fail again.
+        """
+        if not checked:
+            for key, old in self.undo.items():
+                if old is None:
+                    self.entries.pop(key, None)
+                else:
+                    self.entries[key] = old
+        self.undo.clear()
 
     def send(  # type: ignore[override]  # requests' stubs spell the timeout narrower
         self,
@@ -142,6 +161,7 @@ class CachingAdapter(HTTPAdapter):
             stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
         )
         url = request.url or ""
+        _refuse_plain_http(url)
         bucket = bucket_of(url)
         self._check_budget(bucket)
         key = entry = None
@@ -157,6 +177,7 @@ class CachingAdapter(HTTPAdapter):
         if response.status_code == 304 and entry is not None and key is not None:
             self.stats.not_modified += 1
             if _json_body(entry.get("body", "").encode("utf-8")) is None:
+                self.undo.setdefault(key, entry)
                 del self.entries[key]  # a bad answer kept by an older version: fetch it afresh
                 raise UnexpectedAnswer("a remembered GitHub answer was not JSON; dropped it")
             entry["seen"] = self.day
@@ -167,6 +188,7 @@ class CachingAdapter(HTTPAdapter):
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
             if etag or modified:
+                self.undo.setdefault(key, self.entries.get(key))
                 self.entries[key] = {
                     "etag": etag,
                     "last_modified": modified,
@@ -287,11 +309,29 @@ def _check_answer(response: requests.Response) -> None:
                 raise UnexpectedAnswer(
                     f"GitHub's next-page link points to another host ({urlsplit(link).hostname})"
                 )
+    kind = response.headers.get("Content-Type", "no type").split(";")[0].strip()[:40]
+    if status == 404 and "html" in kind and _json_body(response.content) is None:
+        # GitHub's API says 404 in JSON; a web page means the URL is not the API at all.
+        response.close()
+        raise UnexpectedAnswer(
+            f"GitHub answered 404 with {kind}, not JSON (an API URL without /api/v3?)"
+        )
     if 200 <= status < 300 and status != 204 and _json_body(response.content) is None:
-        kind = response.headers.get("Content-Type", "no type").split(";")[0].strip()[:40]
         raise UnexpectedAnswer(
             f"GitHub answered {status} with {kind or 'no type'}, not JSON "
             "(a sign-in page, or an API URL without /api/v3?)"
+        )
+
+
+def _refuse_plain_http(url: str) -> None:
+    """Send nothing over plain http except to loopback: every request carries the token."""
+    from statusbot.config.options import check_api_url
+
+    if urlsplit(url).scheme != "https" and check_api_url(url) is not None:
+        host = urlsplit(url).hostname or "?"
+        raise PlainHTTPRefused(
+            f"refused to send the token over plain http to {host} (only https, or http to a "
+            "loopback address)"
         )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import branch_file, git
-from github_server import TOKEN, FakeGitHub, deny, html_page, redirect_to_login
+from github_server import SIGN_IN_PAGE, TOKEN, FakeGitHub, deny, html_page, redirect_to_login
 from test_github import AFTERNOON, DAY, a_day, at, run, warm
 from test_github_publish import PAGE, project, publish
 
@@ -134,6 +134,31 @@ def test_doctor_shows_the_api_url_and_refuses_a_bad_one_without_a_token(
         "'ftp://ghe.example.com/api/v3'"
     ) in refused.output.splitlines()
     assert sum(server.hits.values()) == 0
+
+
+def test_an_https_url_in_capitals_is_spoken_as_https(server, tmp_path):
+    """urlsplit (and PyGithub) read HTTPS:// as https: the token must not go out in the clear."""
+    a_day(server)
+    capitals = server.base_url.replace("http://", "HTTPS://")
+
+    facts = run(server, tmp_path, api_url=capitals)
+
+    assert sum(server.hits.values()) == 0  # the plain-http server never read a request
+    assert facts.pull_requests == [] and facts.deployments == []
+    assert facts.stale is not None and "SSLError" in facts.stale.reason
+
+
+def test_the_transport_sends_nothing_over_plain_http_to_another_host():
+    """Below the config's check, the adapter itself refuses: no request is ever sent."""
+    from statusbot.http_cache import CachingAdapter, PlainHTTPRefused
+    from statusbot.providers.github import _client
+
+    adapter = CachingAdapter({}, day="2026-02-08", budget=5)
+    client = _client("http://192.0.2.10/api/v3", TOKEN, adapter)
+
+    with pytest.raises(PlainHTTPRefused, match=r"over plain http to 192\.0\.2\.10 "):
+        client.get_repo("acme/api").private  # noqa: B018  (the attribute GETs the repo)
+    assert adapter.stats.sent == 0
 
 
 NETNS_CHILD = textwrap.dedent(
@@ -403,6 +428,54 @@ def test_a_pull_request_answer_of_another_shape_is_a_failure_not_facts(server, t
     assert facts.pull_requests == before.pull_requests
 
 
+def test_an_answer_of_another_shape_is_not_cached_even_with_an_etag(server, tmp_path):
+    """Else a 304 for its ETag would bring the refused answer back on every later cycle."""
+    before = warm(server, tmp_path)
+    server.touch("acme/api", 102, at(16))
+    odd = {"ETag": 'W/"an-answer-of-another-shape"'}
+    server.fail("/pulls/102", 200, times=1, body={"number": "102"}, headers=odd)
+
+    facts = run(server, tmp_path, now=at(16, minute=15))
+    cache = (tmp_path / "github-http-cache.json").read_text(encoding="utf-8")
+    again = run(server, tmp_path, now=at(16, minute=30))
+
+    assert facts.stale is not None and "number should be a whole number" in facts.stale.reason
+    assert "an-answer-of-another-shape" not in cache
+    assert '"102"' not in cache
+    assert again.stale is None
+    assert [p.number for p in again.pull_requests] == [p.number for p in before.pull_requests]
+
+
+def test_a_pull_request_answer_without_its_counts_is_a_failure_not_an_updated_pr(server, tmp_path):
+    """The list endpoint's shape (no commits, additions, deletions) for a PR's details."""
+    before = warm(server, tmp_path)
+    server.touch("acme/api", 102, at(16))
+    listed = server._rewrite(json.dumps(server._pull_json(server.pulls[("acme/api", 102)], True)))
+    server.fail("/pulls/102", 200, times=1, body=json.loads(listed))
+
+    facts = run(server, tmp_path, now=at(16, minute=15))
+
+    assert facts.stale is not None
+    assert facts.stale.reason == (
+        "acme/api#102: pull request: commits should be a whole number, got nothing"
+    )
+    assert facts.pull_requests == before.pull_requests  # still 24 commits, +1200/-300
+
+
+def test_cycles_with_no_answer_store_nothing_that_looks_fetched(server, tmp_path):
+    """Stored facts are replaced only by checked answers: two cold failing cycles stay unknown."""
+    a_day(server)
+    redirect_to_login(server, "/", times=1000)
+
+    first = run(server, tmp_path)
+    second = run(server, tmp_path, now=AFTERNOON + timedelta(minutes=15))
+
+    for facts in (first, second):
+        assert facts.pull_requests == [] and facts.deployments == []
+        assert facts.stale is not None and facts.stale.fetched_at is None  # "unavailable"
+    assert json.loads((tmp_path / "github-state.json").read_text())["days"] == {}
+
+
 # ---- 5: one failing endpoint costs only what depends on it ---------------------------------
 def test_no_permission_to_read_checks_shows_the_pull_requests_with_ci_unknown(
     tmp_path, server, run_cli, monkeypatch
@@ -670,3 +743,92 @@ def test_untrusted_checks_leave_no_token_in_git(tmp_path, server, run_cli, monke
     repo = project(tmp_path, server)
     assert publish(run_cli, repo).exit_code == 0
     assert TOKEN not in git(repo, "log", "--all", "-p")
+
+
+# ---- the shapes of a bad day, one by one ---------------------------------------------------
+def test_no_permission_to_read_deployments_keeps_the_published_ones_and_the_rest_fresh(
+    tmp_path, server, run_cli, monkeypatch
+):
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    a_day(server)
+    repo = project(tmp_path, server)
+    assert publish(run_cli, repo).exit_code == 0
+    before = page_of(repo)
+    deployed = [x for x in before.splitlines() if x.startswith(("- Deployed", "- Deployment"))]
+    server.touch("acme/api", 102, at(16), title="AAP Direct provider, renamed")
+    deny(server, "/deployments")  # a fine-grained token without Deployments: read
+
+    result = publish(run_cli, repo)
+
+    assert result.exit_code == 0, result.output
+    page = page_of(repo)
+    assert len(deployed) == 2 and all(line in page for line in deployed)
+    assert "for AAP Direct provider, renamed (24 commits" in page  # pull requests read afresh
+    assert "**HIGH:** CI failing on pull request [acme/api#102]" in page
+    assert re.search(
+        rf"\*\*MEDIUM:\*\* {AS_OF} \(acme/api, acme/web: no permission to read deployments "
+        r"\(Resource not accessible by personal access token\)\)",
+        page,
+    )
+
+
+def test_a_ghe_web_host_without_api_v3_publishes_the_local_facts_and_names_the_cause(
+    tmp_path, server, run_cli, monkeypatch
+):
+    """A GitHub Enterprise web host answers the API's paths with its HTML pages, 200 or 404."""
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    a_day(server)
+    headers = {"Content-Type": "text/html; charset=utf-8"}
+    for path in ("/repos/", "/rate_limit"):
+        server.fail(path, 404, times=1000, headers=headers, body=SIGN_IN_PAGE)
+    html_page(server, "/search/", times=1000)
+    repo = project(tmp_path, server)
+
+    result = publish(run_cli, repo)
+    doctor = run_cli(repo, "doctor").output.splitlines()
+
+    assert result.exit_code == 0, result.output
+    page = page_of(repo)
+    assert "Added the parser" in page
+    risks = page.split("## Risks & Challenges\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(risks) == 1  # not "acme/api is stale: not found (404)": no repository was asked
+    assert risks[0].startswith(
+        "- **MEDIUM:** GitHub facts unavailable: GitHub answered 200 with text/html, not JSON "
+        "(a sign-in page, or an API URL without /api/v3?); acme/api deployments, acme/web "
+        "deployments: GitHub answered 404 with text/html, not JSON"
+    )
+    assert "<html" not in stored_state(repo)
+    assert (
+        f"FAIL github access: {server.base_url}: GitHub answered 404 with text/html, not JSON "
+        "(an API URL without /api/v3?); check github.api_url"
+    ) in doctor
+
+
+def test_a_past_days_page_says_on_which_day_its_github_facts_were_fetched(
+    tmp_path, server, run_cli, monkeypatch
+):
+    from freezegun import freeze_time
+
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    a_day(server)
+    repo = project(tmp_path, server)
+
+    def cycle(moment: str, failing: bool) -> str:
+        server.failures.clear()
+        if failing:
+            redirect_to_login(server, "/", times=1000)
+        with freeze_time(moment):
+            assert publish(run_cli, repo).exit_code == 0  # the page of 2026-02-08
+        stale = [x for x in page_of(repo).splitlines() if "GitHub facts" in x]
+        return "\n".join(stale)
+
+    assert cycle("2026-02-08T15:00:00Z", failing=False) == ""
+    assert cycle("2026-02-08T15:15:00Z", failing=True) == (
+        "- **MEDIUM:** GitHub facts as of 15:00 (GitHub redirected to /login (302) instead of "
+        "answering)"
+    )
+    assert cycle("2026-02-09T07:05:00Z", failing=False) == ""  # fetched the next day
+    assert cycle("2026-02-09T07:20:00Z", failing=True) == (
+        "- **MEDIUM:** GitHub facts as of 2026-02-09 07:05 (GitHub redirected to /login (302) "
+        "instead of answering)"
+    )

@@ -6,7 +6,10 @@ seed, and runs `statusbot publish` at the cycle's simulated time (freezegun in p
 the same time through GIT_*_DATE). Faults are entries of FAULTS: a name, a weight and a function
 that runs the cycle its way. GitHub faults (5xx, timeouts, rate-limit 403s, HTML 200 bodies,
 302 redirects to /login, 403 "Resource not accessible" on checks, incomplete searches) set the
-loopback GitHub server's next answers; no pull request shown before such a cycle is lost by it.
+loopback GitHub server's next answers; no pull request, deployment line or HIGH risk from GitHub
+(CI failing, a failed deployment) shown before such a cycle is lost by it. The GitHub world has
+pull requests (every other one with failing CI) and deployments (some failed), drawn from a second
+random stream so that the rest of the run's sequence does not depend on them.
 
 At the end: every day that had facts has its page with every fact known at its last good run,
 no page is corrupt, there is no merge, empty or duplicate commit, nothing pushed elsewhere was
@@ -17,6 +20,7 @@ remote's records ref only ever moved forward (its reflog), and each laptop's is 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
@@ -68,6 +72,9 @@ class Soak:
     elsewhere: list[str] = field(default_factory=list)  # files pushed by another machine
     github: FakeGitHub | None = None  # the loopback GitHub the runs talk to
     prs: dict[str, list[int]] = field(default_factory=dict)  # day -> pull requests opened
+    deploys: dict[str, list[str]] = field(default_factory=dict)  # day -> deployed short shas
+    extras: random.Random = field(default_factory=lambda: random.Random(SEED + 1))  # GitHub's
+    kept_github: Counter = field(default_factory=Counter)  # facts a failing cycle had to keep
     notes: dict[str, list[str]] = field(default_factory=dict)  # day -> laptop notes pushed
     kept: list[str] = field(default_factory=list)  # laptop notes not pushed yet (lost the race)
     settled: dict[str, list[str]] = field(default_factory=dict)  # day -> notes a good run saw
@@ -287,23 +294,35 @@ def cycle_notes_racing_a_run(soak: Soak) -> None:
     soak.outcomes[f"exit {code} (notes racing)"] += 1
 
 
-def shown_pulls(soak: Soak) -> set[str]:
-    """Return the pull requests the day's page links to now (none before its first page)."""
+def shown_github(soak: Soak) -> dict[str, set[str]]:
+    """Return the GitHub facts the day's page shows now (none before its first page).
+
+    Pull requests by number; deployments and GitHub's HIGH risks (CI failing on a pull request, a
+    failed deployment) as their whole lines.
+    """
     try:
         page = git(soak.site, "show", f"gh-pages:_posts/{soak.day()}-daily-status.md")
     except subprocess.CalledProcessError:
-        return set()
-    return set(re.findall(r"/pull/(\d+)\)", page))
+        page = ""
+    lines = page.splitlines()
+    return {
+        "pull requests": set(re.findall(r"/pull/(\d+)\)", page)),
+        "deployments": {x for x in lines if re.match(r"- Deploy(ed|ment of) acme/app ", x)},
+        "CI failing risks": {x for x in lines if x.startswith("- **HIGH:** CI failing on pull")},
+        "failed deployment risks": {
+            x for x in lines if x.startswith("- **HIGH:** Deployment of acme/app ")
+        },
+    }
 
 
 def github_fault(
     soak: Soak, inject: Callable[[FakeGitHub], None] | None = None, marked: bool = True,
     **failure: object,
 ) -> None:  # fmt: skip
-    """Run a cycle while GitHub fails; the page keeps every pull request it showed, and says so."""
+    """Run a cycle while GitHub fails; the page keeps every GitHub fact it showed, and says so."""
     gh = soak.github
     assert gh is not None
-    before = shown_pulls(soak)
+    before = shown_github(soak)
     delay = failure.pop("server_delay", 0.0)
     if failure:
         gh.fail("/", times=100, **failure)  # type: ignore[arg-type]
@@ -318,7 +337,10 @@ def github_fault(
         gh.incomplete = 0
     assert code == 0, soak.outputs[-1]
     page = git(soak.site, "show", f"gh-pages:_posts/{soak.day()}-daily-status.md")
-    assert before <= shown_pulls(soak), (before, page)  # no fact lost because GitHub failed
+    after = shown_github(soak)
+    for kind, shown in before.items():  # no fact lost because GitHub failed
+        assert shown <= after[kind], (kind, shown - after[kind], page)
+        soak.kept_github[kind] += len(shown)
     if marked:  # the page says its GitHub facts are stale, partial or unavailable
         assert re.search(r"GitHub facts (as of|are partial|unavailable)", page), page
     soak.outcomes["exit 0 (GitHub failing)"] += 1
@@ -428,9 +450,17 @@ def add_facts(soak: Soak) -> None:
         soak.facts.setdefault(soak.day(), []).append(summary)
     if soak.github is not None and soak.rng.random() < 0.05:
         number = 100 + sum(len(v) for v in soak.prs.values())
+        checks = [("lint", "completed", "failure" if number % 2 else "success")]
         soak.github.add_pull("acme/app", number, title=f"Soak change {number}", author="dev1",
-                             created=soak.now, updated=soak.now)  # fmt: skip
+                             created=soak.now, updated=soak.now, checks=checks)  # fmt: skip
         soak.prs.setdefault(soak.day(), []).append(number)
+    if soak.github is not None and soak.extras.random() < 0.06:
+        sha = f"{soak.extras.getrandbits(160):040x}"
+        environment = soak.extras.choice(("staging", "production"))
+        state = "failure" if soak.extras.random() < 0.3 else "success"
+        soak.github.add_deploy("acme/app", environment, sha, creator="dev1", created=soak.now,
+                               statuses=[(state, soak.now)])  # fmt: skip
+        soak.deploys.setdefault(soak.day(), []).append(sha[:7])
     if soak.rng.random() < 0.15:
         laptop = soak.rng.choice(LAPTOPS)
         soak.note(laptop, f"Soak note {soak.note_count()} from {laptop}")
@@ -571,6 +601,11 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
     if last is not None:
         text = git(soak.origin, "show", f"gh-pages:_posts/{last}-daily-status.md")
         assert all(f"pull/{n})" in text for n in soak.prs[last]), text
+    last = max(soak.deploys) if soak.deploys else None
+    if last is not None:
+        text = git(soak.origin, "show", f"gh-pages:_posts/{last}-daily-status.md")
+        shown = html.unescape(text)  # a version starting with a digit is escaped: &#50;7db745
+        assert all(f"acme/app [{sha}]" in shown for sha in soak.deploys[last]), text
 
     figures = {
         "cycles": CYCLES,
@@ -579,6 +614,9 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
         "outcomes": dict(sorted(soak.outcomes.items())),
         "days with facts": len(days_with_facts),
         "pull requests on GitHub": sum(len(v) for v in soak.prs.values()),
+        "deployments on GitHub": sum(len(v) for v in soak.deploys.values()),
+        # summed over the failing cycles: the facts each one's page showed before, all kept
+        "GitHub facts kept through failing cycles": dict(sorted(soak.kept_github.items())),
         "facts (commits)": sum(len(v) for v in soak.facts.values()),
         "pages": pages,
         "commits on gh-pages": commits,
@@ -599,3 +637,5 @@ def soak_run(tmp_path: Path, capsys, github: FakeGitHub) -> None:
     for kind in FAULTS:
         assert soak.faults[kind] > 0, f"no {kind} fault was injected: raise CYCLES"
     assert figures["squashes"] > 0 and figures["rebuilt on the remote"] > 0
+    for kind, kept in soak.kept_github.items():  # each kind of GitHub fact was at stake
+        assert kept > 0, f"no failing GitHub cycle had {kind} on its page: raise CYCLES"

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from statusbot.config import DEFAULT_GITHUB_API, Config, GitHubSettings
@@ -168,6 +169,7 @@ def collect_github(
     client = _client(base, token, adapter)
     record = (state.get("days") or {}).get(day.isoformat())
     collector = Collector(client, settings, state, record, start, end, day, now, allow_private)
+    collector.settle = adapter.settle
     try:
         facts = collector.run(people)
     finally:
@@ -193,13 +195,15 @@ def _client(base_url: str, token: str, adapter: CachingAdapter) -> Any:
     from github import Auth, Github
     from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
-    https = base_url.startswith("https:")
+    # As PyGithub reads it: urlsplit lowercases the scheme, so HTTPS://host is https too.
+    https = urlsplit(base_url).scheme == "https"
     base = HTTPSRequestsConnectionClass if https else HTTPRequestsConnectionClass
 
     class Connection(base):  # type: ignore[valid-type,misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.session.mount("https://" if https else "http://", adapter)
+            for scheme in ("https://", "http://"):  # every request passes the adapter's checks
+                self.session.mount(scheme, adapter)
 
     client = Github(
         auth=Auth.Token(token),
@@ -257,6 +261,7 @@ class Collector:
         self.halted: dict[str, str] = {}  # bucket -> why no more requests go there this cycle
         self.answered = 0  # requests (or whole lists) answered and validated
         self.ci_read: dict[tuple[str, str], tuple[str | None, list[str]]] = {}  # this cycle's
+        self.settle: Callable[[bool], None] = lambda checked: None  # the HTTP cache's commit
 
     # ---- the cycle --------------------------------------------------------------------------
     def run(self, people: tuple[Person, ...]) -> GitHubFacts:
@@ -345,7 +350,7 @@ class Collector:
         if bucket in self.halted:
             raise Failed(self.halted[bucket], halted=True)
         try:
-            result = call()
+            result = self._checked(call)
         except (BadCredentialsException, requests.ConnectionError, requests.Timeout) as exc:
             reason = describe_failure(exc)
             self.halted.update(core=reason, search=reason)  # nothing else will answer either
@@ -374,6 +379,16 @@ class Collector:
             kind = type(exc).__name__
             raise Failed(f"GitHub's answer did not have the expected shape ({kind})") from None
         self.answered += 1
+        return result
+
+    def _checked(self, call: Callable[[], T]) -> T:
+        """Call; the answers it cached stay only when it returned (they were read and checked)."""
+        try:
+            result = call()
+        except BaseException:
+            self.settle(False)
+            raise
+        self.settle(True)
         return result
 
     def _repo(self, name: str) -> Any:
@@ -915,7 +930,7 @@ def describe_failure(exc: BaseException) -> str:
     import requests
     from github import BadCredentialsException, GithubException, RateLimitExceededException
 
-    from statusbot.http_cache import BudgetExhausted, UnexpectedAnswer
+    from statusbot.http_cache import BudgetExhausted, PlainHTTPRefused, UnexpectedAnswer
 
     if isinstance(exc, BadCredentialsException):
         return "the token was refused (401 Bad credentials)"
@@ -925,7 +940,7 @@ def describe_failure(exc: BaseException) -> str:
         data = exc.data if isinstance(exc.data, dict) else {}
         message = exc.message or data.get("message")
         return f"GitHub answered {exc.status}" + (f": {message}" if message else "")
-    if isinstance(exc, BudgetExhausted | BadAnswer | UnexpectedAnswer):
+    if isinstance(exc, BudgetExhausted | BadAnswer | UnexpectedAnswer | PlainHTTPRefused):
         return str(exc)
     if isinstance(exc, requests.Timeout):
         return "GitHub did not answer in time"
