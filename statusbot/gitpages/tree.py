@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from statusbot.gitpages.refs import read_refs
 FILE_MODE = "100644"
 # Up to this many paths, ls-tree is asked for just them; above it, for the whole tree.
 LS_TREE_MAX_PATHS = 256
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,39 @@ def ls_tree(git: Git, commit: str, paths: Sequence[str] | None = None) -> dict[s
         return {}
     # Naming a few paths reads only their directories; past that, git's matching of every entry
     # against every path costs more than one recursive listing of the whole tree.
-    # Asked for paths, the whole listing shows directories too (-t): a path may be one.
-    whole = paths is None or len(paths) > LS_TREE_MAX_PATHS
-    where = ["-r"] if whole else ["--", *(paths or ())]
-    if whole and paths is not None:
-        where.append("-t")
+    if paths is None or len(paths) > LS_TREE_MAX_PATHS:
+        listing = _whole_tree(git, commit)
+        if paths is None:  # the files: a whole listing holds the directories too
+            return {path: e for path, e in listing.items() if e.type != "tree"}
+        return {path: listing[path] for path in paths if path in listing}
     proc = git.run(
-        "ls-tree", "-z", "--full-tree", commit, *where, env={"GIT_LITERAL_PATHSPECS": "1"}
+        "ls-tree", "-z", "--full-tree", commit, "--", *paths, env={"GIT_LITERAL_PATHSPECS": "1"}
     )
-    wanted = None if paths is None else set(paths)
+    return _entries(proc.stdout, set(paths))
+
+
+def _whole_tree(git: Git, commit: str) -> dict[str, Entry]:
+    """Return every entry of `commit`, directories too (-t): a path asked for may be one.
+
+    A commit's tree never changes, so a listing by object id is kept on `git` for the run
+    (a publish asks twice: the manifest's claim, then the changed paths).
+    """
+    kept = git.listings.get(commit)
+    if kept is not None:
+        return kept
+    proc = git.run(
+        "ls-tree", "-z", "--full-tree", commit, "-r", "-t", env={"GIT_LITERAL_PATHSPECS": "1"}
+    )
+    listing = _entries(proc.stdout, None)
+    if _OID.fullmatch(commit):  # an object id, not a name that may move
+        git.listings[commit] = listing
+    return listing
+
+
+def _entries(out: bytes, wanted: set[str] | None) -> dict[str, Entry]:
+    """Return the entries of ls-tree -z output, only `wanted` paths' unless None."""
     entries: dict[str, Entry] = {}
-    for record in proc.stdout.split(b"\0"):
+    for record in out.split(b"\0"):
         meta, _, raw = record.partition(b"\t")
         path = raw.decode("utf-8", "surrogateescape")
         # ls-tree may list a directory's children instead of it; only exact hits count.
