@@ -63,3 +63,14 @@ def test_a_second_load_in_a_fresh_process_imports_no_yaml(tmp_path):
         for _ in range(2)
     ]
     assert [r.stdout.strip() for r in runs] == ["True", "False"]
+
+
+def test_the_site_title_is_quoted_as_pyyaml_quotes_it_with_or_without_pyyaml():
+    import yaml
+
+    from statusbot.render import yaml_quoted
+
+    titles = ["Daily Status", 'Team "A"\\B', "a: b # c", "x" * 300, "Ünïcode ✓", "tab\there"]
+    for title in titles:
+        assert yaml_quoted(title) == yaml.safe_dump(title, default_style='"', width=10_000).strip()
+        assert yaml.safe_load(yaml_quoted(title)) == title
