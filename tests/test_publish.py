@@ -200,6 +200,22 @@ def test_a_whole_tree_listing_is_kept_by_commit_id_never_by_a_moving_name(repo: 
     assert ls_tree(g, first, list(pages)) == listed
 
 
+def test_a_listing_answers_a_later_question_about_fewer_paths_without_git(repo: Path) -> None:
+    first = publish(repo, DAY1).commit
+    assert first is not None
+    g = Git(repo)
+    asked = [*DAY1, "_posts", "missing.md"]
+    listed = ls_tree(g, first, asked)
+    assert sorted(listed) == sorted(DAY1)  # _posts is shown by its child, as git shows it
+    assert ls_tree(Git(repo), first, ["_posts"])["_posts"].type == "tree"  # asked alone
+    g.env["PATH"] = ""  # from here on, a git process would fail: "git is not installed"
+    assert ls_tree(g, first, list(DAY1)) == listed
+    assert ls_tree(g, first, ["missing.md"]) == {}
+    for unsure in (["_posts"], ["_config.yml", "other.md"]):  # shadowed, or never asked
+        with pytest.raises(PublishError, match="not installed"):
+            ls_tree(g, first, unsure)
+
+
 def test_push_to_bare_remote(repo: Path, bare: Path) -> None:
     result = publish(repo, DAY1, remote="origin", push=True)
 

@@ -60,7 +60,7 @@ class Git:
         env["LC_ALL"] = "C"
         self.env = env
         self.secrets: list[str] = []
-        # Whole-tree listings by commit id (gitpages.tree): a commit's tree never changes.
+        # ls-tree answers by commit id (gitpages.tree): a commit's tree never changes.
         self.listings: dict[str, Any] = {}
 
     def run(

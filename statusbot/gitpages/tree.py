@@ -39,41 +39,51 @@ def blob_id(data: bytes, algo: str = "sha1") -> str:
 
 
 def ls_tree(git: Git, commit: str, paths: Sequence[str] | None = None) -> dict[str, Entry]:
-    """Return the entries of `commit` at exactly `paths` (missing ones left out); all if None."""
+    """Return the entries of `commit` at exactly `paths` (missing ones left out); all if None.
+
+    A commit's tree never changes, so an answer for a commit id is kept on `git` for the run,
+    and a later question about the same paths or fewer is answered from it (a publish asks
+    twice: the manifest's claim, then the changed paths).
+    """
     if paths is not None and not paths:
         return {}
-    # Naming a few paths reads only their directories; past that, git's matching of every entry
-    # against every path costs more than one recursive listing of the whole tree.
-    if paths is None or len(paths) > LS_TREE_MAX_PATHS:
-        listing = _whole_tree(git, commit)
-        if paths is None:  # the files: a whole listing holds the directories too
-            return {path: e for path, e in listing.items() if e.type != "tree"}
-        return {path: listing[path] for path in paths if path in listing}
-    proc = git.run(
-        "ls-tree", "-z", "--full-tree", commit, "--", *paths, env={"GIT_LITERAL_PATHSPECS": "1"}
-    )
-    return _entries(proc.stdout, set(paths))
-
-
-def _whole_tree(git: Git, commit: str) -> dict[str, Entry]:
-    """Return every entry of `commit`, directories too (-t): a path asked for may be one.
-
-    A commit's tree never changes, so a listing by object id is kept on `git` for the run
-    (a publish asks twice: the manifest's claim, then the changed paths).
-    """
     kept = git.listings.get(commit)
     if kept is not None:
-        return kept
+        asked, entries = kept
+        if paths is None and asked is None:
+            return {path: e for path, e in entries.items() if e.type != "tree"}
+        if paths is not None and (asked is None or _answered(asked, entries, paths)):
+            return {path: entries[path] for path in paths if path in entries}
+    # Naming a few paths reads only their directories; past that, git's matching of every entry
+    # against every path costs more than one recursive listing of the whole tree.
+    # The whole listing shows directories too (-t): a path asked for may be one.
+    whole = paths is None or len(paths) > LS_TREE_MAX_PATHS
+    where = ["-r", "-t"] if whole else ["--", *(paths or ())]
     proc = git.run(
-        "ls-tree", "-z", "--full-tree", commit, "-r", "-t", env={"GIT_LITERAL_PATHSPECS": "1"}
+        "ls-tree", "-z", "--full-tree", commit, *where, env={"GIT_LITERAL_PATHSPECS": "1"}
     )
-    listing = _entries(proc.stdout, None)
+    asked_now = None if whole else frozenset(paths or ())
+    listing = _entries(proc.stdout, asked_now)
     if _OID.fullmatch(commit):  # an object id, not a name that may move
-        git.listings[commit] = listing
-    return listing
+        git.listings[commit] = (asked_now, listing)
+    if paths is None:
+        return {path: e for path, e in listing.items() if e.type != "tree"}
+    return {path: listing[path] for path in paths if path in listing}
 
 
-def _entries(out: bytes, wanted: set[str] | None) -> dict[str, Entry]:
+def _answered(asked: frozenset[str], entries: Mapping[str, Entry], paths: Sequence[str]) -> bool:
+    """Return True when an answer about `asked` tells exactly what asking about `paths` would.
+
+    A directory asked with a path inside it is shown by its children, not itself: its absence
+    from that answer says nothing.
+    """
+    if not asked.issuperset(paths):
+        return False
+    missing = [p + "/" for p in paths if p not in entries]
+    return not any(a.startswith(prefix) for prefix in missing for a in asked)
+
+
+def _entries(out: bytes, wanted: frozenset[str] | None) -> dict[str, Entry]:
     """Return the entries of ls-tree -z output, only `wanted` paths' unless None."""
     entries: dict[str, Entry] = {}
     for record in out.split(b"\0"):
