@@ -126,11 +126,24 @@ def site_sources(config: Config) -> dict[str, str]:
 
 
 def _site_config(title: str) -> str:
+    text = data_dir("_config.yml").read_text(encoding="utf-8")
+    quoted = yaml_quoted(title)
+    return re.sub(r"(?m)^title:.*$", lambda _: f"title: {quoted}", text, count=1)
+
+
+def yaml_quoted(text: str) -> str:
+    """Return text as a YAML double-quoted scalar, as PyYAML writes it.
+
+    For printable ASCII, JSON's string is the very same bytes, and PyYAML (15 ms to import)
+    is needed only for other text (it escapes non-ASCII its own way).
+    """
+    if all(" " <= c <= "~" for c in text):
+        import json
+
+        return json.dumps(text)
     import yaml
 
-    text = data_dir("_config.yml").read_text(encoding="utf-8")
-    quoted = yaml.safe_dump(title, default_style='"', width=10_000).strip()
-    return re.sub(r"(?m)^title:.*$", lambda _: f"title: {quoted}", text, count=1)
+    return str(yaml.safe_dump(text, default_style='"', width=10_000)).strip()
 
 
 def render_site(facts: Facts, sections: Sections, config: Config) -> dict[str, str]:

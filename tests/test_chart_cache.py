@@ -97,3 +97,21 @@ def test_publish_keeps_the_charts_in_the_store_and_a_dry_run_saves_nothing(tmp_p
     drawn = branch_file(repo, "gh-pages", "assets/charts/commits-30.svg")
     assert drawn.strip() not in (KEPT, svg.strip()) and "<svg" in drawn
     assert json.loads(cache.read_text())["commits-30"]["svg"].strip() == drawn.strip()
+
+
+def test_a_drawn_chart_is_valid_svg_with_its_title_axes_and_values():
+    from xml.etree import ElementTree
+
+    days = summaries(bump=5)
+    svg = render_charts(END, days)["assets/charts/commits-30.svg"]
+    root = ElementTree.fromstring(svg)  # well-formed, so an <img> decodes it
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(f"{ns}text")]
+    assert "Commits per day, last 30 days" in texts
+    assert f"{END:%b %d}" in texts and "0" in texts  # today's date on x, zero on y
+    titled = [r.find(f"{ns}title") for r in root.iter(f"{ns}rect")]
+    bars = [t.text for t in titled if t is not None]
+    assert len(bars) == 30  # one bar a day, each titled with its value
+    assert bars[-1] == f"{END:%b %d}: {days[END.isoformat()]['commits']}"
+    line = render_charts(END, days)["assets/charts/coverage-90.svg"]
+    assert "<polyline" in line and "Line coverage, last 90 days (%)" in line

@@ -16,7 +16,7 @@ from statusbot.errors import PublishError
 from statusbot.gitpages.git import Git, last_line, redact
 from statusbot.gitpages.publish import PublishResult, publish_site
 from statusbot.gitpages.refs import update_ref
-from statusbot.gitpages.tree import LS_TREE_MAX_PATHS, blob_id, list_files, read_file
+from statusbot.gitpages.tree import LS_TREE_MAX_PATHS, blob_id, list_files, ls_tree, read_file
 
 DAY1 = {
     "_posts/2026-02-08-daily-status.md": b"---\nlayout: post\n---\n# Sunday\n",
@@ -183,6 +183,37 @@ def test_many_files_compare_against_the_whole_tree(repo: Path) -> None:
     assert result.changed == ("_posts/page-0007.md", "about")
     assert publish(repo, edited).commit is None
     assert len(list_files(repo, "gh-pages", "_posts")) == len(pages)
+
+
+def test_a_whole_tree_listing_is_kept_by_commit_id_never_by_a_moving_name(repo: Path) -> None:
+    pages = {f"p/{n:04d}.md": b"%d\n" % n for n in range(LS_TREE_MAX_PATHS + 1)}
+    first = publish(repo, pages).commit
+    assert first is not None
+    g = Git(repo)
+    listed = ls_tree(g, first, list(pages))
+    assert sorted(listed) == sorted(pages) and g.listings[first]  # kept for the next asker
+    assert ls_tree(g, first, ["p"])["p"].type == "tree"  # few paths: asked of git, dirs too
+    assert sorted(ls_tree(g, first)) == sorted(pages)  # all files, not the directories
+    assert "gh-pages" not in g.listings and ls_tree(g, "gh-pages", list(pages)) == listed
+    publish(repo, {**pages, "p/0000.md": b"moved\n"})
+    assert ls_tree(g, "gh-pages", list(pages))["p/0000.md"].oid == blob_id(b"moved\n")
+    assert ls_tree(g, first, list(pages)) == listed
+
+
+def test_a_listing_answers_a_later_question_about_fewer_paths_without_git(repo: Path) -> None:
+    first = publish(repo, DAY1).commit
+    assert first is not None
+    g = Git(repo)
+    asked = [*DAY1, "_posts", "missing.md"]
+    listed = ls_tree(g, first, asked)
+    assert sorted(listed) == sorted(DAY1)  # _posts is shown by its child, as git shows it
+    assert ls_tree(Git(repo), first, ["_posts"])["_posts"].type == "tree"  # asked alone
+    g.env["PATH"] = ""  # from here on, a git process would fail: "git is not installed"
+    assert ls_tree(g, first, list(DAY1)) == listed
+    assert ls_tree(g, first, ["missing.md"]) == {}
+    for unsure in (["_posts"], ["_config.yml", "other.md"]):  # shadowed, or never asked
+        with pytest.raises(PublishError, match="not installed"):
+            ls_tree(g, first, unsure)
 
 
 def test_push_to_bare_remote(repo: Path, bare: Path) -> None:

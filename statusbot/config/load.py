@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -35,12 +37,34 @@ def load(path: Path | None, cwd: Path) -> Config:
     """Read and validate the config file (or the embedded default) in one pass."""
     if path is None:
         return build({}, base=cwd, path=None)
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    data = _parsed(path, text)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    return build(data, base=path.parent, path=path)
+
+
+def _parsed(path: Path, text: str) -> Any:
+    """Return the YAML's data, from the parse cache when this exact text was parsed before.
+
+    Importing PyYAML and parsing cost more than the rest of loading the config (about 15 ms of
+    every run), and the file rarely changes: its data is kept as JSON under the user's cache
+    folder, named by the digest of the text (not its stat: a same-size rewrite within one
+    mtime tick would look unchanged). Every run still validates the data.
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    kept = _cache_dir() / f"{digest}.json"
+    try:
+        return json.loads(kept.read_bytes())["data"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    import yaml
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -48,11 +72,31 @@ def load(path: Path | None, cwd: Path) -> Config:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
-    return build(data, base=path.parent, path=path)
+    _keep(kept, data)
+    return data
+
+
+def _cache_dir() -> Path:
+    """Return the folder of parsed config files: $XDG_CACHE_HOME/statusbot/config."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "statusbot" / "config"
+
+
+def _keep(kept: Path, data: Any) -> None:
+    """Save parsed data as JSON when it survives the trip unchanged (no dates, say); else not."""
+    try:
+        encoded = json.dumps({"data": data})
+        if json.loads(encoded)["data"] != data:
+            return
+        import tempfile
+
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=kept.parent, prefix=".parse-")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(encoded)
+        os.replace(tmp, kept)
+    except (OSError, TypeError, ValueError):
+        return  # no cache folder to be had: parse again next time
 
 
 def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:

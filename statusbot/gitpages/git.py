@@ -7,6 +7,7 @@ import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from statusbot.errors import PublishError
 
@@ -59,6 +60,8 @@ class Git:
         env["LC_ALL"] = "C"
         self.env = env
         self.secrets: list[str] = []
+        # ls-tree answers by commit id (gitpages.tree): a commit's tree never changes.
+        self.listings: dict[str, Any] = {}
 
     def run(
         self,

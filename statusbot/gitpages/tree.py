@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from statusbot.gitpages.refs import read_refs
 FILE_MODE = "100644"
 # Up to this many paths, ls-tree is asked for just them; above it, for the whole tree.
 LS_TREE_MAX_PATHS = 256
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -37,22 +39,54 @@ def blob_id(data: bytes, algo: str = "sha1") -> str:
 
 
 def ls_tree(git: Git, commit: str, paths: Sequence[str] | None = None) -> dict[str, Entry]:
-    """Return the entries of `commit` at exactly `paths` (missing ones left out); all if None."""
+    """Return the entries of `commit` at exactly `paths` (missing ones left out); all if None.
+
+    A commit's tree never changes, so an answer for a commit id is kept on `git` for the run,
+    and a later question about the same paths or fewer is answered from it (a publish asks
+    twice: the manifest's claim, then the changed paths).
+    """
     if paths is not None and not paths:
         return {}
+    kept = git.listings.get(commit)
+    if kept is not None:
+        asked, entries = kept
+        if paths is None and asked is None:
+            return {path: e for path, e in entries.items() if e.type != "tree"}
+        if paths is not None and (asked is None or _answered(asked, entries, paths)):
+            return {path: entries[path] for path in paths if path in entries}
     # Naming a few paths reads only their directories; past that, git's matching of every entry
     # against every path costs more than one recursive listing of the whole tree.
-    # Asked for paths, the whole listing shows directories too (-t): a path may be one.
+    # The whole listing shows directories too (-t): a path asked for may be one.
     whole = paths is None or len(paths) > LS_TREE_MAX_PATHS
-    where = ["-r"] if whole else ["--", *(paths or ())]
-    if whole and paths is not None:
-        where.append("-t")
+    where = ["-r", "-t"] if whole else ["--", *(paths or ())]
     proc = git.run(
         "ls-tree", "-z", "--full-tree", commit, *where, env={"GIT_LITERAL_PATHSPECS": "1"}
     )
-    wanted = None if paths is None else set(paths)
+    asked_now = None if whole else frozenset(paths or ())
+    listing = _entries(proc.stdout, asked_now)
+    if _OID.fullmatch(commit):  # an object id, not a name that may move
+        git.listings[commit] = (asked_now, listing)
+    if paths is None:
+        return {path: e for path, e in listing.items() if e.type != "tree"}
+    return {path: listing[path] for path in paths if path in listing}
+
+
+def _answered(asked: frozenset[str], entries: Mapping[str, Entry], paths: Sequence[str]) -> bool:
+    """Return True when an answer about `asked` tells exactly what asking about `paths` would.
+
+    A directory asked with a path inside it is shown by its children, not itself: its absence
+    from that answer says nothing.
+    """
+    if not asked.issuperset(paths):
+        return False
+    missing = [p + "/" for p in paths if p not in entries]
+    return not any(a.startswith(prefix) for prefix in missing for a in asked)
+
+
+def _entries(out: bytes, wanted: frozenset[str] | None) -> dict[str, Entry]:
+    """Return the entries of ls-tree -z output, only `wanted` paths' unless None."""
     entries: dict[str, Entry] = {}
-    for record in proc.stdout.split(b"\0"):
+    for record in out.split(b"\0"):
         meta, _, raw = record.partition(b"\t")
         path = raw.decode("utf-8", "surrogateescape")
         # ls-tree may list a directory's children instead of it; only exact hits count.
