@@ -8,11 +8,16 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import github as _pygithub  # noqa: F401 (see below)
 import pytest
 from click.testing import CliRunner, Result
 
 from statusbot.cli import cli
 from statusbot.model import Commit
+
+# PyGithub is imported here, before any test freezes the clock: a module first imported under
+# freezegun keeps freezegun's datetime, whose `now(tz)` raises IndexError once the freeze ends
+# (the soak runs the CLI in-process under freeze_time, and statusbot imports PyGithub lazily).
 
 USER = ("Dev One", "dev1@example.com")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
