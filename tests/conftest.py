@@ -230,3 +230,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> object:
     from sitebuild import build
 
     return build(tmp_path_factory.mktemp("jekyll"))
+
+
+@pytest.fixture
+def active_timer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed user timer, and a systemctl that reports it active."""
+    unit_dir = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    unit_dir.mkdir(parents=True)
+    (unit_dir / "statusbot.timer").write_text("[Timer]\nOnCalendar=*:0/15\n")
+    script = tmp_path / "systemctl"
+    script.write_text(
+        "#!/bin/sh\nprintf 'ActiveState=active\\nUnitFileState=enabled\\n"
+        "NextElapseUSecRealtime=Sun 2026-02-08 12:15:00 UTC\\n'\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("STATUSBOT_SYSTEMCTL", str(script))

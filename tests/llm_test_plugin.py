@@ -1,8 +1,8 @@
 """An `llm` model plugin for the tests: answers from statusbot's prompt, records what it got.
 
-tests/test_summarizer_llm.py makes a distribution of this module in a temporary folder and has
-`llm` load it with LLM_LOAD_PLUGINS, so nothing is installed and no network is used. The model
-`statusbot-test` writes {prompt, system} as a JSON line to $STATUSBOT_LLM_LOG, then acts by
+tests/summarizer/test_summarizer_llm.py makes a distribution of this module in a temporary
+folder and has `llm` load it with LLM_LOAD_PLUGINS, so nothing is installed and no network is used.
+The model `statusbot-test` writes {prompt, system} as a JSON line to $STATUSBOT_LLM_LOG, and acts on
 $STATUSBOT_LLM_MODE: `page` (default) answers with the page the prompt's digest holds, in the
 reference page's style; `sleep` sleeps a minute; `fail` raises, so `llm` exits with an error.
 """

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from conftest import branch_file, commit, make_repo
-from test_site import START, summary
+from site_archive import START, summary
 
 from statusbot.charts import CACHE, render_charts
 

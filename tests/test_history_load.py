@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_repo
-from test_site import START, archive
+from site_archive import START, archive
 
 from statusbot.gitpages.publish import publish_site
 from statusbot.history import load, needed

@@ -8,43 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from conftest import commit, git, make_repo
+from site_archive import START, archive, summary
 
 from statusbot.charts import render_charts
 from statusbot.gitpages.publish import publish_site
 from statusbot.gitpages.tree import read_files
 from statusbot.history import CHART_DAYS, load, needed
-from statusbot.summary import dumps, summary_path
-
-START = date(2025, 1, 1)
-
-
-def summary(day: date, n: int) -> dict:
-    """Return a plausible stored summary of one generated day."""
-    return {
-        "v": 1,
-        "day": day.isoformat(),
-        "commits": n % 7,
-        "prs_merged": n % 3,
-        "tests": {"passed": 40 + n % 5, "run": 45, "failed": 5 - n % 5},
-        "coverage": round(60 + (n % 300) / 10, 1),
-        "deploys": [{"env": "staging", "version": f"v{n}", "status": "success"}] * (n % 2),
-        "risks": n % 4,
-        "critical": 0,
-        "open_risks": [],
-        "resolved": [],
-        "themes": {"Code": [f"Committed {n % 7} changes to app"]},
-        "key_effort": "Work",
-    }
-
-
-def archive(days: int) -> dict[str, bytes]:
-    """Return a Pages branch's summaries and day pages for `days` days from START."""
-    files: dict[str, bytes] = {}
-    for n in range(days):
-        day = START + timedelta(days=n)
-        files[summary_path(day)] = dumps(summary(day, n)).encode()
-        files[f"_posts/{day}-daily-status.md"] = f"---\ntitle: {day}\n---\nday {n}\n".encode()
-    return files
+from statusbot.summary import summary_path
 
 
 def configured(tmp_path: Path) -> Path:
@@ -166,7 +136,6 @@ def test_weekly_themes_group_pull_requests_and_key_findings():
 
 
 def test_the_index_links_each_persons_days_and_the_team_page_for_a_team():
-    from datetime import date
 
     from statusbot.history import History
     from statusbot.model import Person

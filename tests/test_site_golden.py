@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from test_golden import check_golden, reference_facts
+from golden_pages import check_golden, reference_facts
 
 from statusbot.compose import compose
 from statusbot.history import History

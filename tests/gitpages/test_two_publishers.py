@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import bare_remote, branch_file, commit, git, make_repo
 from freezegun import freeze_time
-from test_manifest import commit_by_hand
+from pages_repo import commit_by_hand
 
 from statusbot.gitpages.manifest import MANIFEST_NAME
 

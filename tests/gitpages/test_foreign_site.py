@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import branch_file, commit, git, make_repo
+from pages_repo import commit_by_hand
 from sitebuild import export, jekyll_build
-from test_manifest import commit_by_hand
 
 from statusbot.gitpages.manifest import MANIFEST_NAME
 

@@ -6,27 +6,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_publish import DAY1, DAY2, git, publish, read_file, rev
+from pages_repo import DAY1, DAY2, git, publish, push_from_other, rev
 
 from statusbot.errors import PublishError
 from statusbot.gitpages.push import PushRejected
+from statusbot.gitpages.tree import read_file
 
 DAY3 = {"_posts/2026-02-10-daily-status.md": b"---\nlayout: post\n---\n# Tuesday\n"}
-
-
-def push_from_other(tmp_path: Path, bare: Path, name: str, text: str) -> str:
-    """Commit a file from another clone of the remote and push it; return the new tip."""
-    other = tmp_path / "other"
-    if not other.exists():
-        git(tmp_path, "clone", "-q", "-b", "gh-pages", str(bare), str(other))
-    else:
-        git(other, "pull", "-q", "--ff-only", "origin", "gh-pages")
-    (other / name).parent.mkdir(parents=True, exist_ok=True)
-    (other / name).write_text(text)
-    git(other, "add", name)
-    git(other, "commit", "-q", "-m", f"elsewhere: {name}")
-    git(other, "push", "-q", "origin", "gh-pages")
-    return rev(other, "HEAD")
 
 
 def first_parents(repo: Path, ref: str) -> list[str]:

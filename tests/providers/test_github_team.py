@@ -14,7 +14,7 @@ from statusbot.model import Person
 from statusbot.providers.github import GitHubFacts, collect_github
 from statusbot.store import Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import github_bench
 import github_team_bench
 

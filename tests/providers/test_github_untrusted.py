@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 from conftest import branch_file, git
+from github_cycle import PAGE, project, publish
+from github_day import AFTERNOON, DAY, a_day, at, run, warm
 from github_server import SIGN_IN_PAGE, TOKEN, FakeGitHub, deny, html_page, redirect_to_login
-from test_github import AFTERNOON, DAY, a_day, at, run, warm
-from test_github_publish import PAGE, project, publish
 
 from statusbot.model import Facts, StaleSource
 from statusbot.risk_rules import stale_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from github_cycle import project, publish
+from github_day import a_day
 from github_server import TOKEN, FakeGitHub
-from test_github import a_day
-from test_github_publish import project, publish
 
 
 @pytest.fixture

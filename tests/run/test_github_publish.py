@@ -7,48 +7,18 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from conftest import branch_file, commit, git, make_repo
+from conftest import branch_file, git
+from github_cycle import DAY, PAGE, project, publish
+from github_day import a_day
 from github_server import TOKEN, FakeGitHub
-from test_github import a_day
-
-DAY = "2026-02-08"
-PAGE = f"_posts/{DAY}-daily-status.md"
 
 
 @pytest.fixture
 def server() -> Iterator[FakeGitHub]:
     with FakeGitHub().running() as fake:
         yield fake
-
-
-def project(tmp_path: Path, server: FakeGitHub, extra: str = "") -> Path:
-    """A checkout with a day's commit and a config naming the loopback GitHub."""
-    repo = make_repo(tmp_path / "project")
-    commit(repo, "Add the parser", datetime(2026, 2, 8, 9, 30, tzinfo=UTC))
-    (repo / "statusbot.yml").write_text(
-        f"""\
-timezone: UTC
-people:
-  - name: Dev One
-    github: dev1
-    emails: [dev1@example.com]
-github:
-  api_url: {server.base_url}
-  repos: [acme/api, acme/web]
-{extra}publish:
-  remote: null
-""",
-        encoding="utf-8",
-    )
-    return repo
-
-
-def publish(run_cli, repo: Path, *flags: str):
-    return run_cli(repo, "--date", DAY, *flags, "publish")
 
 
 def test_the_page_shows_the_day_on_github_and_a_warm_cycle_is_free(

@@ -11,11 +11,11 @@ from statusbot.compose import compose
 from statusbot.store import Store
 from statusbot.summarizer import attempt
 
-CORPUS = Path(__file__).resolve().parent / "summarizer_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "summarizer_corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 SUMMARIZER = " ".join(README.split("## Summarizer (optional)")[1].split("\n## ")[0].split())
 
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from doctor_project import marks, project
+from github_day import a_day
 from github_server import TOKEN, FakeGitHub
-from test_doctor import active_timer, marks, project  # noqa: F401 (a fixture)
-from test_github import a_day
 
 
 @pytest.fixture

@@ -17,14 +17,14 @@ from conftest import branch_file, commit, configured_site
 
 from statusbot.config import build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Summarizer (optional)")[1].split("\n## ")[0]
 EXAMPLES = {
     block.split("command:")[1].split()[0]: yaml.safe_load(block)
     for block in re.findall(r"```yaml\n(summarizer:.+?)```", SECTION, flags=re.S)
 }
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 PLUGIN = TESTS / "llm_test_plugin.py"
 WHEN = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 

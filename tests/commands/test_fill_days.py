@@ -15,7 +15,7 @@ from conftest import branch_file, commit, configured_site, git, make_repo
 from freezegun import freeze_time
 
 NOON = datetime(2026, 2, 8, 12, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def three_days(tmp_path: Path) -> Path:

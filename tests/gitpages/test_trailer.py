@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_publish import DAY1, DAY2, git, publish
-from test_push_race import push_from_other
+from pages_repo import DAY1, DAY2, git, publish, push_from_other
 
 from statusbot.gitpages.commits import TRAILER, with_trailer
 from statusbot.gitpages.squash import squash_history

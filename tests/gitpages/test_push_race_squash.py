@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from test_publish import git, publish, read_file, rev
-from test_push_race import push_from_other
+from pages_repo import git, publish, push_from_other, rev
 
 from statusbot.errors import PublishError
 from statusbot.gitpages.squash import squash_history
+from statusbot.gitpages.tree import read_file
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from test_publish import DAY1, DAY2, git, publish, read_file, rev
+from pages_repo import DAY1, DAY2, commit_by_hand, git, publish, rev
 
 from statusbot.errors import PublishError
 from statusbot.gitpages.manifest import MANIFEST_NAME, Manifest
-from statusbot.gitpages.tree import list_files
+from statusbot.gitpages.tree import list_files, read_file
 
 THEIR_SITE = {
     "_config.yml": b"title: My Own Site\ntheme: minima\n",
@@ -22,27 +19,6 @@ THEIR_SITE = {
     "_layouts/default.html": b"<html>{{ content }}</html>\n",
     "CNAME": b"www.example.com\n",
 }
-
-
-def commit_by_hand(
-    repo: Path, files: dict[str, bytes], message: str, branch: str = "gh-pages"
-) -> str:
-    """Commit `files` over `branch` with plain git, as a person would (no statusbot trailer)."""
-    env = {**os.environ, "GIT_INDEX_FILE": str(repo / ".git" / "hand-index")}
-    env.update(GIT_AUTHOR_NAME="A Person", GIT_AUTHOR_EMAIL="person@example.com")
-    env.update(GIT_COMMITTER_NAME="A Person", GIT_COMMITTER_EMAIL="person@example.com")
-    run = functools.partial(subprocess.run, cwd=repo, env=env, check=True, capture_output=True)
-    tip = run(["git", "rev-parse", "-q", "--verify", branch], check=False).stdout.decode().strip()
-    run(["git", "read-tree", tip] if tip else ["git", "read-tree", "--empty"])
-    for path, data in files.items():
-        oid = run(["git", "hash-object", "-w", "--stdin"], input=data).stdout.decode().strip()
-        run(["git", "update-index", "--add", "--cacheinfo", f"100644,{oid},{path}"])
-    tree = run(["git", "write-tree"]).stdout.decode().strip()
-    parents = ["-p", tip] if tip else []
-    commit = run(["git", "commit-tree", tree, *parents, "-m", message]).stdout.decode().strip()
-    run(["git", "update-ref", f"refs/heads/{branch}", commit])
-    os.unlink(env["GIT_INDEX_FILE"])
-    return commit
 
 
 @pytest.fixture

@@ -280,7 +280,7 @@ def test_publish_of_several_days_fetches_the_records_first_and_pushes_them_after
     assert "v2.0.0" in [r.get("version") for r in read_records(Git(team["origin"]))]
 
 
-LEGACY = Path(__file__).parent / "legacy_store"  # written by the last release: see its ABOUT.md
+LEGACY = Path(__file__).parents[1] / "legacy_store"  # written by the last release: see its ABOUT.md
 
 
 def test_a_store_written_by_the_last_release_gives_the_same_page_after_its_import(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from conftest import branch_file, configured_site, project_layout, set_mtime
 from freezegun import freeze_time
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOON = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
 PAGE = "_posts/2026-02-10-daily-status.md"
 PAGE_8 = "_posts/2026-02-08-daily-status.md"

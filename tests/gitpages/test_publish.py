@@ -11,44 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from pages_repo import DAY1, DAY2, git, publish, rev
 
 from statusbot.errors import PublishError
 from statusbot.gitpages.git import Git, last_line, redact
-from statusbot.gitpages.publish import PublishResult, publish_site
 from statusbot.gitpages.refs import update_ref
 from statusbot.gitpages.tree import LS_TREE_MAX_PATHS, blob_id, list_files, ls_tree, read_file
-
-DAY1 = {
-    "_posts/2026-02-08-daily-status.md": b"---\nlayout: post\n---\n# Sunday\n",
-    "_config.yml": b"title: Daily Status\n",
-}
-DAY2 = {"_posts/2026-02-09-daily-status.md": b"---\nlayout: post\n---\n# Monday\n"}
-
-
-def git(cwd: Path, *args: str, input: str | None = None) -> str:
-    """Run git as a test user in `cwd` and return its stripped stdout."""
-    proc = subprocess.run(
-        ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", *args],
-        cwd=cwd,
-        input=input,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, f"git {args} failed: {proc.stderr}"
-    return proc.stdout.strip()
-
-
-def rev(repo: Path, name: str) -> str | None:
-    """Return the object id `name` resolves to in `repo`, or None."""
-    proc = subprocess.run(
-        ["git", "rev-parse", "-q", "--verify", f"{name}^{{commit}}"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return proc.stdout.strip() or None
 
 
 def objects(repo: Path) -> list[str]:
@@ -74,12 +42,6 @@ def user_state(repo: Path) -> dict[str, object]:
         "files": files,
         "main": git(repo, "rev-parse", "refs/heads/main"),
     }
-
-
-def publish(repo: Path, files: dict[str, bytes], **kwargs: object) -> PublishResult:
-    """Publish with a default message."""
-    kwargs.setdefault("message", "Publish daily status")
-    return publish_site(repo, files, **kwargs)  # type: ignore[arg-type]
 
 
 def test_creates_orphan_branch_when_missing(repo: Path) -> None:

@@ -218,7 +218,7 @@ def test_the_page_read_back_from_the_prompt_passes_every_check(tmp_path):
     """Everything the digest shows is a fact the checks accept, links included."""
     script = tmp_path / "model.py"
     script.write_text(
-        f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"import sys\nsys.path.insert(0, {str(Path(__file__).parents[1])!r})\n"
         "from summarizer_answers import page\nsys.stdout.write(page(sys.stdin.read()))\n"
     )
     facts = reference_facts()

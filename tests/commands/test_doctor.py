@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from conftest import git, project_layout
+from conftest import git
+from doctor_project import marks, project
 from github_server import TOKEN, FakeGitHub
 
 from statusbot.secrets import ENV_NAMES
-
-
-def project(tmp_path: Path, github: str | None = None, api_url: str | None = None) -> Path:
-    tail = f"github:\n  api_url: {api_url}\n  repos: [acme/api, acme/gone]\n" if api_url else ""
-    return project_layout(tmp_path, login=github, tail=tail)
-
-
-@pytest.fixture
-def active_timer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An installed user timer, and a systemctl that reports it active."""
-    unit_dir = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user"
-    unit_dir.mkdir(parents=True)
-    (unit_dir / "statusbot.timer").write_text("[Timer]\nOnCalendar=*:0/15\n")
-    script = tmp_path / "systemctl"
-    script.write_text(
-        "#!/bin/sh\nprintf 'ActiveState=active\\nUnitFileState=enabled\\n"
-        "NextElapseUSecRealtime=Sun 2026-02-08 12:15:00 UTC\\n'\n"
-    )
-    script.chmod(0o755)
-    monkeypatch.setenv("STATUSBOT_SYSTEMCTL", str(script))
-
-
-def marks(output: str) -> dict[str, str]:
-    return {
-        line[5:].split(":")[0]: line[:4].strip() for line in output.splitlines() if line[4] == " "
-    }
 
 
 def test_all_checks_pass(tmp_path, run_cli, active_timer):
