@@ -89,5 +89,5 @@ def link(label: str, target: str | None) -> str:
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
-    """Return "1 commit", "2 commits" (or the given plural form)."""
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
+    """Return "1 commit", "2 commits", "1,204 commits" (or the given plural form)."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"

@@ -17,6 +17,7 @@ from statusbot.charts import CACHE, ChartCache, chart_path, present_charts, rend
 from statusbot.compose import Sections
 from statusbot.config import Config
 from statusbot.history import RECENT, History
+from statusbot.markup import plural
 from statusbot.model import RISK_LEVELS, Facts, Person
 from statusbot.store import Store
 from statusbot.summary import (
@@ -46,11 +47,6 @@ def week_path(week: str) -> str:
 def url(path: str) -> str:
     """Return the Liquid that makes a site path into a URL under the site's baseurl."""
     return '{{ "' + path + '" | relative_url }}'
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """Return '1 noun' or 'N nouns'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {many or noun + 's'}"
 
 
 def line(summary: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from statusbot import markup as md
+from statusbot.markup import plural
 from statusbot.model import Commit, FileStat, Person, PullRequest, Size, WorkItem
 
 MAX_ITEMS = 10
@@ -523,17 +524,17 @@ def _item(group: _Group, many_repos: bool) -> WorkItem:
             evidence += (pr.url,)
     if group.kind == "other" and group.area == "merges":
         headline = merges_line(group.merges, group.branch, where)
-        line = headline + f" ({_plural(size.merges, 'merge')})"
+        line = headline + f" ({plural(size.merges, 'merge')})"
         title = "merges"
     elif group.replacement is not None:
         title = group.title  # already markdown: two escaped code spans
         times = sum(c.replacement[2] for c in work if c.replacement)
         files = len({f.path for c in work for f in c.files})
         headline = f"Replaced {title}{where}"
-        counts = _plural(size.commits, "commit")
+        counts = plural(size.commits, "commit")
         link = _compare_url(work)
         counts = md.link(counts, link) if link else counts
-        line = f"{headline} ({_plural(times, 'replacement')} in {_plural(files, 'file')}, {counts})"
+        line = f"{headline} ({plural(times, 'replacement')} in {plural(files, 'file')}, {counts})"
     else:
         verb = verb_of(work, group.kind)
         for limit in (120, 60, 30):  # a title of many entities may need cutting to fit
@@ -593,7 +594,7 @@ def _line(
     for shown in range(min(MAX_SUBJECTS, len(subjects)), -1, -1):
         listed = "; ".join(md.text(s, 100) for s in subjects[:shown])
         more = len(work) - shown
-        tail = f"; and {_plural(more, 'more commit')}" if shown and more > 0 else ""
+        tail = f"; and {plural(more, 'more commit')}" if shown and more > 0 else ""
         body = f": {listed}{tail}" if shown else ""
         line = f"{headline}{body} ({counts})"
         if len(line) <= MAX_LINE:
@@ -671,19 +672,19 @@ def _subjects(work: list[Commit], strip_prefix: bool, limit: int | None = None) 
 
 def size_text(size: Size, link: str | None = None) -> str:
     """Return "7 commits, +210/−40 lines in 4 files" (and what is counted apart)."""
-    counts = _plural(size.commits, "commit")
+    counts = plural(size.commits, "commit")
     if link:
         counts = md.link(counts, link)
     parts = [counts]
     if size.merges:
-        parts[0] += f" and {_plural(size.merges, 'merge')}"
+        parts[0] += f" and {plural(size.merges, 'merge')}"
     if size.files:
-        parts.append(f"+{size.added:,}/−{size.deleted:,} lines in {_plural(size.files, 'file')}")
+        parts.append(f"+{size.added:,}/−{size.deleted:,} lines in {plural(size.files, 'file')}")
     if size.apart_files:
         lines = size.apart_added + size.apart_deleted
         apart_lines = f"{lines:,} lines in " if lines else ""
         parts.append(
-            f"{apart_lines}{_plural(size.apart_files, 'binary, vendored or generated file')} apart"
+            f"{apart_lines}{plural(size.apart_files, 'binary, vendored or generated file')} apart"
         )
     return ", ".join(parts)
 
@@ -732,7 +733,7 @@ def _also(rest: list[WorkItem]) -> WorkItem:
         if len(line) <= MAX_LINE:
             break
     else:
-        line = f"Also: {_plural(len(titles), 'smaller item')} ({counts})"
+        line = f"Also: {plural(len(titles), 'smaller item')} ({counts})"
     evidence = tuple(e for i in rest for e in i.evidence)
     return WorkItem(
         kind="other", title="also", line=line, evidence=evidence, size=size, headline="Also"
@@ -821,7 +822,3 @@ def _person(commit: Commit, people: Sequence[Person]) -> str | None:
 
 def _short(repo: str) -> str:
     return repo.rsplit("/", 1)[-1]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count:,} {noun}s"

@@ -25,3 +25,10 @@ def test_plural_counts():
     assert md.plural(1, "commit") == "1 commit"
     assert md.plural(2, "commit") == "2 commits"
     assert md.plural(0, "body", "bodies") == "0 bodies"
+
+
+def test_one_plural_for_every_page_with_thousands_grouped():
+    assert md.plural(1, "commit") == "1 commit"
+    assert md.plural(0, "risk") == "0 risks"
+    assert md.plural(1204, "commit") == "1,204 commits"
+    assert md.plural(2, "binary", "binaries") == "2 binaries"
