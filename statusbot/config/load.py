@@ -95,8 +95,19 @@ def _keep(kept: Path, data: Any) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(encoded)
         os.replace(tmp, kept)
+        _prune(kept.parent)
     except (OSError, TypeError, ValueError):
         return  # no cache folder to be had: parse again next time
+
+
+KEPT_PARSES = 16  # parsed config texts kept: a few configs, each edited now and then
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEPT_PARSES newest parsed configs (an edit leaves the old text's)."""
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in entries[KEPT_PARSES:]:
+        old.unlink(missing_ok=True)
 
 
 def build(data: dict[str, Any], *, base: Path, path: Path | None) -> Config:

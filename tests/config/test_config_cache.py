@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from statusbot.config import load
+from statusbot.config.load import KEPT_PARSES
 
 CONFIG = "timezone: UTC\nsite_title: First\npublish: {branch: pages}\n"
 
@@ -30,6 +31,21 @@ def test_a_config_is_parsed_once_and_an_edit_is_read_again(tmp_path):
     path.write_text(CONFIG.replace("First", "Other"))  # same size, maybe the same mtime
     assert load(path, tmp_path).site_title == "Other"
     assert len(cached(home)) == 2
+
+
+def test_only_the_newest_parsed_configs_are_kept(tmp_path):
+    home = Path(os.environ["XDG_CACHE_HOME"])
+    path = tmp_path / "statusbot.yml"
+    for n in range(KEPT_PARSES + 5):  # an edited config leaves the old text's entry behind
+        path.write_text(CONFIG.replace("First", f"Title {n}"))
+        assert load(path, tmp_path).site_title == f"Title {n}"
+        for entry in cached(home):  # a second apart: the file system's clock is coarse
+            if json.loads(entry.read_text())["data"]["site_title"] == f"Title {n}":
+                os.utime(entry, (1_700_000_000 + n, 1_700_000_000 + n))
+    kept = cached(home)
+    assert len(kept) == KEPT_PARSES
+    titles = {json.loads(p.read_text())["data"]["site_title"] for p in kept}
+    assert f"Title {KEPT_PARSES + 4}" in titles and "Title 0" not in titles
 
 
 def test_a_cached_config_is_still_validated_and_a_damaged_entry_parsed_again(tmp_path):
