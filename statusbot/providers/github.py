@@ -168,8 +168,9 @@ def collect_github(
     )
     client = _client(base, token, adapter)
     record = (state.get("days") or {}).get(day.isoformat())
-    collector = Collector(client, settings, state, record, start, end, day, now, allow_private)
-    collector.settle = adapter.settle
+    collector = Collector(
+        client, settings, state, record, start, end, day, now, allow_private, adapter.settle
+    )
     try:
         facts = collector.run(people)
     finally:
@@ -246,6 +247,7 @@ class Collector:
         day: date,
         now: datetime,
         allow_private: bool = False,
+        settle: Callable[[bool], None] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
@@ -261,7 +263,8 @@ class Collector:
         self.halted: dict[str, str] = {}  # bucket -> why no more requests go there this cycle
         self.answered = 0  # requests (or whole lists) answered and validated
         self.ci_read: dict[tuple[str, str], tuple[str | None, list[str]]] = {}  # this cycle's
-        self.settle: Callable[[bool], None] = lambda checked: None  # the HTTP cache's commit
+        # the HTTP cache's commit: keep (True) or undo (False) the answers of the last request
+        self.settle: Callable[[bool], None] = settle or (lambda checked: None)
 
     # ---- the cycle --------------------------------------------------------------------------
     def run(self, people: tuple[Person, ...]) -> GitHubFacts:
