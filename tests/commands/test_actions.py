@@ -192,9 +192,11 @@ def test_actions_runs_are_warm_after_the_first_and_show_notes_from_other_clones(
     cache = tmp_path / "actions-cache"  # what actions/cache keeps between runs
     bin_dir = str(Path(sys.executable).parent)
     now = datetime.now(UTC)
+    midnight = datetime.combine(now.date(), datetime.min.time(), UTC)  # the PR is today's
     with FakeGitHub().running() as server:
         server.add_pull("acme/api", 7, title="Faster login", author="dev1",
-                        created=now - timedelta(minutes=30), updated=now - timedelta(minutes=5),
+                        created=max(midnight, now - timedelta(minutes=30)),
+                        updated=max(midnight, now - timedelta(minutes=5)),
                         checks=[("test", "completed", "success")])  # fmt: skip
         env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
                "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": server.base_url, "CI": "true"}  # fmt: skip
