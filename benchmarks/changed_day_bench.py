@@ -168,7 +168,7 @@ def main() -> None:
         ratios = f"{ms[0] / other[0]:8.2f}x {ms[1] / other[1]:8.2f}x"
         print(f"ratio:                              {ratios}   (goal <= 1.0x)")
         floors = f"{least[0] / other[0]:8.2f}x {least[1] / other[1]:8.2f}x"
-        print(f"floor's ratio:                      {floors}   (no publisher on them goes below)")
+        print(f"floor's ratio:                      {floors}   (the least with both imported)")
 
 
 if __name__ == "__main__":
